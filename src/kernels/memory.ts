@@ -67,6 +67,9 @@ export function f32view(ptr: number, length: number): Float32Array {
   return new Float32Array(kernels.memory.buffer, ptr, length);
 }
 
+/** Frees the block of an owned WasmStorage once the storage object is garbage-collected. */
+const reclaim = new FinalizationRegistry<number>((ptr) => free(ptr));
+
 /** Float32 data that lives in WebAssembly memory at a fixed pointer. */
 export class WasmStorage {
   private view: Float32Array;
@@ -76,17 +79,20 @@ export class WasmStorage {
   ) {
     this.view = f32view(ptr, length);
   }
-  /** Allocates zeroed storage of `length` floats. */
+  /** Allocates zeroed storage of `length` floats, freed automatically when the storage is garbage-collected. */
   static zeros(length: number): WasmStorage {
-    return new WasmStorage(alloc(length), length);
+    const s = new WasmStorage(alloc(length), length);
+    reclaim.register(s, s.ptr, s);
+    return s;
   }
   /** The data as a Float32Array view; re-created if the memory grew since the last call. */
   array(): Float32Array {
     if (this.view.buffer !== kernels.memory.buffer) this.view = f32view(this.ptr, this.length);
     return this.view;
   }
-  /** Frees the block; the storage must not be used afterwards. */
+  /** Frees the block now; the storage must not be used afterwards. */
   dispose(): void {
+    reclaim.unregister(this);
     free(this.ptr);
   }
 }

@@ -1,0 +1,191 @@
+/**
+ * Training loop: each model with its own Adam optimizer, per-epoch training and validation loss, optional
+ * gradient clipping and early stopping (restoring the best weights), and divergence detection.
+ *
+ * Loss: Σ (ŷ − y)² over the batch and the scored positions (the tutorial's MSELoss(reduction='none').sum()).
+ * Scored positions: every step for causal models ('all-positions'); the last step only for bidirectional
+ * models ('last-position'), because with a next-step target at every step the reverse direction of a BRNN
+ * reads the answer from the following input. Reported losses are means per scored element, in scaled units.
+ */
+import { clipGradNorm } from '../nn/utils/clip_grad.js';
+import { Adam } from '../optim/adam.js';
+import { tensor } from '../tensor/creation.js';
+import { noGrad } from '../tensor/grad_mode.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { SequenceRegressor } from './models.js';
+
+export type TargetPositions = 'all-positions' | 'last-position';
+
+/** A batch as the data layer yields it: x (B, T, F), y (B, T), flat row-major. */
+export interface WindowBatch {
+  x: Float32Array;
+  xShape: readonly number[];
+  y: Float32Array;
+  yShape: readonly number[];
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  /** Largest global gradient norm seen in the epoch (before clipping). */
+  maxGradNorm: number;
+  seconds: number;
+}
+
+export interface FitOptions {
+  epochs: number;
+  lr: number;
+  target: TargetPositions;
+  /** Clip the global gradient norm to this value (off when undefined). */
+  clip?: number;
+  /** Stop after this many epochs without validation improvement and restore the best weights (off when 0/undefined). */
+  patience?: number;
+  /** A gradient norm above this counts as divergence (default 1e6). */
+  maxGradNorm?: number;
+  /** Called after every epoch. */
+  onEpoch?: (r: EpochRecord) => void;
+  /** Called after every batch with (batch index, batches per epoch, running mean loss). */
+  onBatch?: (i: number, n: number, loss: number) => void;
+}
+
+export interface FitResult {
+  history: EpochRecord[];
+  /** 1-based epoch whose weights the model holds at the end. */
+  bestEpoch: number;
+  /** Why training ended: 'completed', 'early stopping …' or 'diverged …' (with advice). */
+  stopReason: string;
+  diverged: boolean;
+}
+
+/** Model output and targets at the scored positions: ŷ, y as (B, T) or (B, 1). */
+export function scoredPair(
+  model: SequenceRegressor,
+  b: WindowBatch,
+  target: TargetPositions,
+): [Tensor, Tensor] {
+  const x = tensor(b.x, b.xShape);
+  const y = tensor(b.y, b.yShape);
+  const pred = model.forward(x).squeeze(-1);
+  if (target === 'all-positions') return [pred, y];
+  const T = b.yShape[1];
+  return [pred.narrow(1, T - 1, 1), y.narrow(1, T - 1, 1)];
+}
+
+/** Σ (ŷ − y)² at the scored positions, and the number of scored elements. */
+function batchLoss(model: SequenceRegressor, b: WindowBatch, target: TargetPositions): [Tensor, number] {
+  const [p, y] = scoredPair(model, b, target);
+  const d = p.sub(y);
+  return [d.mul(d).sum(), p.numel()];
+}
+
+/** Mean squared error per scored element over batches, in eval mode without recording gradients. */
+export function evaluateLoss(
+  model: SequenceRegressor,
+  batches: Iterable<WindowBatch>,
+  target: TargetPositions,
+): number {
+  const wasTraining = model.training;
+  model.eval();
+  let sum = 0;
+  let n = 0;
+  noGrad(() => {
+    for (const b of batches) {
+      const [l, k] = batchLoss(model, b, target);
+      sum += l.item();
+      n += k;
+    }
+  });
+  model.train(wasTraining);
+  return n === 0 ? Number.NaN : sum / n;
+}
+
+function divergenceAdvice(kind: string): string {
+  const rnn = kind === 'drnn' || kind === 'brnn' ? ", or nonlinearity 'relu' (--nonlinearity relu)" : '';
+  return `try normalizing the inputs (--scaler zscore), a lower learning rate (e.g. --lr 1e-4), gradient clipping (--clip 1)${rnn}`;
+}
+
+/**
+ * Trains `model` on `train()` batches (a fresh, possibly reshuffled iteration per epoch) and scores `val`
+ * batches after every epoch.
+ */
+export function fit(
+  model: SequenceRegressor,
+  train: () => Iterable<WindowBatch>,
+  val: readonly WindowBatch[],
+  o: FitOptions,
+): FitResult {
+  const opt = new Adam(model.parameters(), { lr: o.lr });
+  const limit = o.maxGradNorm ?? 1e6;
+  const history: EpochRecord[] = [];
+  let best = { epoch: 0, loss: Number.POSITIVE_INFINITY, weights: null as Float32Array[] | null };
+  let stopReason = 'completed';
+  let diverged = false;
+  const name = model.config.kind.toUpperCase();
+
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const t0 = performance.now();
+    model.train();
+    const batches = [...train()];
+    let sum = 0;
+    let count = 0;
+    let maxNorm = 0;
+    for (let i = 0; i < batches.length; i++) {
+      opt.zeroGrad();
+      const [loss, k] = batchLoss(model, batches[i], o.target);
+      const value = loss.item();
+      loss.backward();
+      const norm = o.clip !== undefined ? clipGradNorm(model.parameters(), o.clip) : globalNorm(model);
+      maxNorm = Math.max(maxNorm, norm);
+      if (!Number.isFinite(value) || !Number.isFinite(norm) || norm > limit) {
+        const what = !Number.isFinite(value)
+          ? `loss ${value}`
+          : `gradient norm ${norm.toExponential(2)} (limit ${limit})`;
+        stopReason = `diverged at epoch ${epoch}, batch ${i + 1}: ${what}; ${divergenceAdvice(model.config.kind)}`;
+        diverged = true;
+        break;
+      }
+      opt.step();
+      sum += value;
+      count += k;
+      o.onBatch?.(i + 1, batches.length, sum / count);
+    }
+    if (diverged) break;
+    const valLoss = evaluateLoss(model, val, o.target);
+    const rec: EpochRecord = {
+      epoch,
+      trainLoss: sum / count,
+      valLoss,
+      maxGradNorm: maxNorm,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    history.push(rec);
+    o.onEpoch?.(rec);
+    if (valLoss < best.loss) best = { epoch, loss: valLoss, weights: o.patience ? snapshot(model) : null };
+    if (o.patience && epoch - best.epoch >= o.patience) {
+      stopReason = `early stopping at epoch ${epoch}: no validation improvement for ${o.patience} epochs; restored epoch ${best.epoch}`;
+      break;
+    }
+  }
+  let bestEpoch = history.length;
+  if (o.patience && best.weights) {
+    restore(model, best.weights);
+    bestEpoch = best.epoch;
+  }
+  if (diverged) stopReason = `${name} ${stopReason}`;
+  return { history, bestEpoch, stopReason, diverged };
+}
+
+function globalNorm(model: SequenceRegressor): number {
+  let sq = 0;
+  for (const p of model.parameters()) if (p.grad) for (const v of p.grad.data) sq += v * v;
+  return Math.sqrt(sq);
+}
+
+function snapshot(model: SequenceRegressor): Float32Array[] {
+  return model.parameters().map((p) => Float32Array.from(p.data));
+}
+
+function restore(model: SequenceRegressor, w: Float32Array[]): void {
+  for (const [i, p] of model.parameters().entries()) p.data.set(w[i]);
+}

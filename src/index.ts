@@ -1,0 +1,26 @@
+/**
+ * rnnlab — PyTorch-shaped recurrent neural networks for TypeScript, on WebAssembly SIMD kernels.
+ *
+ *   import { tensor, zeros, noGrad, manualSeed, nn, optim } from 'rnnlab';
+ */
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export {
+  arange,
+  cat,
+  dropout,
+  full,
+  Generator,
+  isGradEnabled,
+  manualSeed,
+  noGrad,
+  ones,
+  rand,
+  randn,
+  type Shape,
+  stack,
+  Tensor,
+  type TensorOptions,
+  tensor,
+  zeros,
+} from './tensor/index.js';

@@ -1,0 +1,184 @@
+/**
+ * `recurrentLayer`: one recurrent layer — all time steps, both directions — as ONE autograd op.
+ *
+ * Forward and backward-through-time run in the WebAssembly kernels (or, for tests, the plain-TypeScript
+ * reference kernels with the same signature). Parameters and their gradients are read and accumulated in
+ * place in WebAssembly memory; only the layer's input, initial states and outputs cross between JavaScript and
+ * WebAssembly. The forward's saved activations (the kernel workspace) stay in WebAssembly memory until the
+ * backward pass, and are freed then (or when the graph is garbage-collected without a backward).
+ */
+import { alloc, f32view, free } from '../../kernels/memory.js';
+import type { DirectionParams, LayerShape } from '../../kernels/recurrent.js';
+import * as fast from '../../kernels/recurrent.js';
+import * as reference from '../../kernels/reference/recurrent.js';
+import { ACCUMULATED, ensureGrad, fromOp, type InputGrad } from '../../tensor/autograd.js';
+import { isGradEnabled } from '../../tensor/grad_mode.js';
+import { narrow, reshape } from '../../tensor/ops/view.js';
+import type { Tensor } from '../../tensor/tensor.js';
+
+export type { LayerShape } from '../../kernels/recurrent.js';
+
+/** One direction's parameter tensors (PyTorch layouts; absent ones null). */
+export interface LayerParams {
+  wIh: Tensor;
+  wHh: Tensor;
+  bIh: Tensor | null;
+  bHh: Tensor | null;
+  wHr: Tensor | null;
+}
+
+export type RecurrentBackend = 'wasm' | 'reference';
+let backend: RecurrentBackend = 'wasm';
+
+/** Selects the kernels used by recurrent layers: 'wasm' (default, fast) or 'reference' (plain TypeScript). */
+export function setRecurrentBackend(b: RecurrentBackend): void {
+  if (b !== 'wasm' && b !== 'reference')
+    throw new Error(`setRecurrentBackend: expected 'wasm' or 'reference', got '${b}'`);
+  backend = b;
+}
+
+export function getRecurrentBackend(): RecurrentBackend {
+  return backend;
+}
+
+/** Buffers a forward pass owns; freed once, by backward's release or by the finalizer. */
+interface Owned {
+  ptrs: number[];
+  freed: boolean;
+}
+
+function freeOwned(o: Owned): void {
+  if (o.freed) return;
+  o.freed = true;
+  for (const p of o.ptrs) free(p);
+}
+
+const reclaim = new FinalizationRegistry<Owned>(freeOwned);
+
+/** Copies JS data into a fresh WebAssembly block; records it in `owned`. */
+function copyIn(data: Float32Array, owned: Owned | null): number {
+  const p = alloc(data.length);
+  f32view(p, data.length).set(data);
+  owned?.ptrs.push(p);
+  return p;
+}
+
+function pointerOf(t: Tensor | null, owned: Owned): number {
+  if (t === null) return 0;
+  return t.isWasm ? t.wasmPtr : copyIn(t.data, owned);
+}
+
+/**
+ * x (T,B,I) time-major; h0 (D,B,Hout) or null; c0 (D,B,H) or null (LSTM).
+ * Returns out (T,B,D·Hout), hN (D,B,Hout), cN (D,B,H) (LSTM) or null.
+ */
+export function recurrentLayer(
+  s: LayerShape,
+  x: Tensor,
+  params: LayerParams[],
+  h0: Tensor | null,
+  c0: Tensor | null,
+): [Tensor, Tensor, Tensor | null] {
+  const k = backend === 'wasm' ? fast : reference;
+  const D = s.directions;
+  const Hout = s.projSize > 0 ? s.projSize : s.hiddenSize;
+  const nOut = s.T * s.B * D * Hout;
+  const nH = D * s.B * Hout;
+  const nC = s.mode === 'lstm' ? D * s.B * s.hiddenSize : 0;
+  const owned: Owned = { ptrs: [], freed: false };
+
+  const xPtr = pointerOf(x, owned);
+  const h0Ptr = pointerOf(h0, owned);
+  const c0Ptr = pointerOf(c0, owned);
+  const ptrs = (p: LayerParams): DirectionParams => ({
+    wIh: p.wIh.wasmPtr,
+    wHh: p.wHh.wasmPtr,
+    bIh: p.bIh?.wasmPtr ?? 0,
+    bHh: p.bHh?.wasmPtr ?? 0,
+    wHr: p.wHr?.wasmPtr ?? 0,
+  });
+  const paramPtrs = params.map(ptrs);
+  const ws = alloc(k.layerWorkspaceFloats(s));
+  owned.ptrs.push(ws);
+  const outPtr = alloc(nOut + nH + nC);
+  k.layerForward(
+    s,
+    xPtr,
+    paramPtrs,
+    h0Ptr,
+    c0Ptr,
+    outPtr,
+    outPtr + nOut * 4,
+    nC > 0 ? outPtr + (nOut + nH) * 4 : 0,
+    ws,
+  );
+  const combinedData = Float32Array.from(f32view(outPtr, nOut + nH + nC));
+  free(outPtr);
+
+  const paramTensors = params.flatMap((p) =>
+    [p.wIh, p.wHh, p.bIh, p.bHh, p.wHr].filter((t): t is Tensor => t !== null),
+  );
+  const inputs = [x, ...(h0 ? [h0] : []), ...(c0 ? [c0] : []), ...paramTensors];
+  const needGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+  if (!needGrad) freeOwned(owned);
+
+  const combined = fromOp(combinedData, [nOut + nH + nC], `${s.mode.toUpperCase()}Backward`, inputs, (g) => {
+    const tmp: number[] = [];
+    const take = (n: number) => {
+      const p = alloc(n);
+      tmp.push(p);
+      return p;
+    };
+    const gPtr = copyIn(g, null);
+    tmp.push(gPtr);
+    const dX = x.requiresGrad ? take(x.numel()) : 0;
+    const dh0 = h0?.requiresGrad ? take(nH) : 0;
+    const dc0 = c0?.requiresGrad ? take(nC) : 0;
+    const gradPtr = (t: Tensor | null): number => {
+      if (t === null) return 0;
+      return t.requiresGrad && t.gradFn === null ? ensureGrad(t).wasmPtr : take(t.numel());
+    };
+    const gradPtrs = params.map((p) => ({
+      wIh: gradPtr(p.wIh),
+      wHh: gradPtr(p.wHh),
+      bIh: gradPtr(p.bIh),
+      bHh: gradPtr(p.bHh),
+      wHr: gradPtr(p.wHr),
+    }));
+    k.layerBackward(
+      s,
+      xPtr,
+      paramPtrs,
+      h0Ptr,
+      c0Ptr,
+      ws,
+      gPtr,
+      gPtr + nOut * 4,
+      nC > 0 ? gPtr + (nOut + nH) * 4 : 0,
+      dX,
+      dh0,
+      dc0,
+      gradPtrs,
+    );
+    const read = (p: number, n: number): Float32Array | null =>
+      p === 0 ? null : Float32Array.from(f32view(p, n));
+    const result: InputGrad[] = [read(dX, x.numel())];
+    if (h0) result.push(read(dh0, nH));
+    if (c0) result.push(read(dc0, nC));
+    for (const t of paramTensors) result.push(t.gradFn === null ? ACCUMULATED : null);
+    for (const p of tmp) free(p);
+    return result;
+  });
+  if (combined.gradFn) {
+    const fn = combined.gradFn;
+    fn.release = () => {
+      reclaim.unregister(owned);
+      freeOwned(owned);
+    };
+    reclaim.register(fn, owned, owned);
+  }
+  const out = reshape(narrow(combined, 0, 0, nOut), [s.T, s.B, D * Hout]);
+  const hN = reshape(narrow(combined, 0, nOut, nH), [D, s.B, Hout]);
+  const cN = nC > 0 ? reshape(narrow(combined, 0, nOut + nH, nC), [D, s.B, s.hiddenSize]) : null;
+  return [out, hN, cN];
+}

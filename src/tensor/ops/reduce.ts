@@ -1,0 +1,65 @@
+/** Reductions: sum and mean over all elements or over given dims (with keepdim). */
+import { fromOp } from '../autograd.js';
+import { normDim, numel, stridesOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+interface Plan {
+  outShape: number[];
+  keptShape: number[];
+  /** For each input element, its output slot. */
+  slot: Int32Array;
+  count: number;
+}
+
+function plan(x: Tensor, dim: number | number[] | undefined, keepdim: boolean, op: string): Plan {
+  const rank = x.ndim;
+  const dims =
+    dim === undefined
+      ? [...Array(rank).keys()]
+      : (Array.isArray(dim) ? dim : [dim]).map((d) => normDim(d, rank, op));
+  const reduced = new Array<boolean>(rank).fill(false);
+  for (const d of dims) reduced[d] = true;
+  const keptShape = x.shape.map((s, i) => (reduced[i] ? 1 : s));
+  const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !reduced[i]);
+  const outStrides = stridesOf(keptShape);
+  const n = x.numel();
+  const slot = new Int32Array(n);
+  const counter = new Array<number>(rank).fill(0);
+  let off = 0;
+  for (let k = 0; k < n; k++) {
+    slot[k] = off;
+    for (let d = rank - 1; d >= 0; d--) {
+      counter[d]++;
+      if (!reduced[d]) off += outStrides[d];
+      if (counter[d] < x.shape[d]) break;
+      if (!reduced[d]) off -= outStrides[d] * counter[d];
+      counter[d] = 0;
+    }
+  }
+  return { outShape, keptShape, slot, count: numel(x.shape) / Math.max(1, numel(keptShape)) };
+}
+
+function reduce(
+  x: Tensor,
+  dim: number | number[] | undefined,
+  keepdim: boolean,
+  scale: 'sum' | 'mean',
+): Tensor {
+  const p = plan(x, dim, keepdim, scale);
+  const xd = x.data;
+  const acc = new Float64Array(numel(p.keptShape));
+  for (let k = 0; k < xd.length; k++) acc[p.slot[k]] += xd[k];
+  const f = scale === 'mean' ? 1 / p.count : 1;
+  const out = Float32Array.from(acc, (v) => v * f);
+  return fromOp(out, p.outShape, scale, [x], (g) => [Float32Array.from(p.slot, (s) => g[s] * f)]);
+}
+
+/** Σ over `dim` (all elements when omitted). */
+export function sum(x: Tensor, dim?: number | number[], keepdim = false): Tensor {
+  return reduce(x, dim, keepdim, 'sum');
+}
+
+/** Mean over `dim` (all elements when omitted). */
+export function mean(x: Tensor, dim?: number | number[], keepdim = false): Tensor {
+  return reduce(x, dim, keepdim, 'mean');
+}
