@@ -1,6 +1,5 @@
 /** `Linear`: y = x Wᵀ + b on the last dim of x (any rank). W (out, in), b (out); init U(±1/√in) like PyTorch. */
-import { binary } from '../tensor/ops/elementwise.js';
-import { matmul } from '../tensor/ops/matmul.js';
+import { linear } from '../tensor/ops/linear.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { uniform_ } from './init.js';
@@ -42,7 +41,6 @@ export class Linear extends Module {
         `Linear: input shape ${formatShape(x.shape)} does not end in in_features=${this.inFeatures} (expected [..., ${this.inFeatures}])`,
       );
     }
-    const y = matmul(x, this.weight.t());
-    return this.bias ? binary(y, this.bias, 'add') : y;
+    return linear(x, this.weight, this.bias);
   }
 }

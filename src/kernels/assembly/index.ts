@@ -1,4 +1,16 @@
+/**
+ * Entry point of rnnlab.wasm: every kernel is exported from here. Pointers are byte offsets into the exported
+ * memory, owned by the JavaScript allocator (memory.ts); kernels never allocate.
+ */
+
 /** First address free for the JavaScript-side allocator (after static data). */
 export function heapBase(): usize {
   return __heap_base;
 }
+
+export { exp_f32, sigmoid_f32, tanh_f32 } from './activations';
+export { gemm_nn, gemm_nn_packed, gemm_tn, gemm_tn_packed, pack_b, pack_bt, packed_floats } from './gemm';
+export { gru_backward, gru_forward, gru_scratch_floats } from './gru';
+export { lstm_backward, lstm_forward, lstm_scratch_floats } from './lstm';
+export { adam_step, sgd_step } from './optim';
+export { rnn_backward, rnn_forward, rnn_scratch_floats } from './rnn';

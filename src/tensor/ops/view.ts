@@ -57,6 +57,7 @@ export function permute(x: Tensor, dims: number[]): Tensor {
   const p = dims.map((d) => normDim(d, rank, 'permute'));
   if (new Set(p).size !== rank) throw new Error(`permute: dims ${formatShape(dims)} repeat a dimension`);
   const outShape = p.map((d) => x.shape[d]);
+  if (p[0] === 1 && p[1] === 0 && p.slice(2).every((d, i) => d === i + 2)) return swapLeading(x, outShape);
   const src = permuteIndex(x.shape, p);
   const xd = x.data;
   const out = Float32Array.from(src, (j) => xd[j]);
@@ -65,6 +66,24 @@ export function permute(x: Tensor, dims: number[]): Tensor {
     for (let k = 0; k < g.length; k++) gx[src[k]] = g[k];
     return [gx];
   });
+}
+
+/** (A, B, ...rest) → (B, A, ...rest) by block copies (the batch-first ↔ time-major transpose). */
+function swapLeading(x: Tensor, outShape: number[]): Tensor {
+  const [A, B] = x.shape;
+  const inner = x.numel() / (A * B);
+  const swap = (src: Float32Array, rows: number, cols: number): Float32Array => {
+    const dst = new Float32Array(src.length);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const s0 = (i * cols + j) * inner;
+        const d0 = (j * rows + i) * inner;
+        for (let k = 0; k < inner; k++) dst[d0 + k] = src[s0 + k];
+      }
+    }
+    return dst;
+  };
+  return fromOp(swap(x.data, A, B), outShape, 'permute', [x], (g) => [swap(g, B, A)]);
 }
 
 /** For each element of the permuted tensor (row-major), its flat index in the input. */

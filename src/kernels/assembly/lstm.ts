@@ -1,0 +1,296 @@
+/**
+ * LSTM layer, one direction, gates in PyTorch order i, f, g, o:
+ * [i|f|g|o] = W_ih x_t + b_ih + W_hh h_(t-1) + b_hh; c_t = σ(f)·c_(t-1) + σ(i)·tanh(g); m_t = σ(o)·tanh(c_t);
+ * h_t = m_t, or W_hr m_t with a projection (P > 0).
+ * Legend: T time, B batch, I input, H hidden, P projection (0 = none), Hout = P || H, G = 4.
+ *
+ * Saved by forward for backward: gates (T,B,4H) activated i, f, g, o; hs (T+1,B,Hout) and cs (T+1,B,H) states in
+ * time order (forward: slot 0 = initial, slot t+1 = after t; reverse: slot t = after t, slot T = initial);
+ * tc (T,B,H) = tanh(c_t); m (T,B,H) = o·tanh(c_t) when P > 0.
+ * Scratch (lstm_scratch_floats): forward W_ihᵀ, W_hhᵀ, W_hrᵀ panels and b_ih + b_hh; backward dG (T,B,4H),
+ * W_hh and W_hr panels, dh, dc, dm, and dh for every step (T,B,P) when P > 0.
+ */
+import { ld, sigmoid4, st, tanh4 } from './activations';
+import { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, pack_bt, packed_floats } from './gemm';
+import { add_rows, al4, colsum_acc, copy_rows, sum2 } from './rows';
+
+function hOut(H: i32, P: i32): i32 {
+  return P > 0 ? P : H;
+}
+
+/** Floats of scratch lstm_forward / lstm_backward need. */
+export function lstm_scratch_floats(T: i32, B: i32, I: i32, H: i32, P: i32): i32 {
+  const G = 4 * H;
+  const Ho = hOut(H, P);
+  const fwd = al4(packed_floats(I, G)) + al4(packed_floats(Ho, G)) + al4(packed_floats(H, P)) + al4(G);
+  const bwd =
+    al4(T * B * G) +
+    al4(packed_floats(G, Ho)) +
+    al4(packed_floats(P, H)) +
+    al4(B * Ho) +
+    2 * al4(B * H) +
+    al4(T * B * P);
+  return max(fwd, bwd);
+}
+
+/** Cell update for one chunk (4 lanes, or 1 when scalar); g points at the i block, Hb = H in bytes. */
+function cellChunk(
+  g: usize,
+  Hb: usize,
+  bs: usize,
+  cPrev: usize,
+  c: usize,
+  tc: usize,
+  h: usize,
+  o: usize,
+  s: bool,
+): void {
+  const ig = sigmoid4(f32x4.add(ld(g, s), ld(bs, s)));
+  const fg = sigmoid4(f32x4.add(ld(g + Hb, s), ld(bs + Hb, s)));
+  const gg = tanh4(f32x4.add(ld(g + 2 * Hb, s), ld(bs + 2 * Hb, s)));
+  const og = sigmoid4(f32x4.add(ld(g + 3 * Hb, s), ld(bs + 3 * Hb, s)));
+  const cv = f32x4.add(f32x4.mul(fg, ld(cPrev, s)), f32x4.mul(ig, gg));
+  const tv = tanh4(cv);
+  const hv = f32x4.mul(og, tv);
+  st(g, ig, s);
+  st(g + Hb, fg, s);
+  st(g + 2 * Hb, gg, s);
+  st(g + 3 * Hb, og, s);
+  st(c, cv, s);
+  st(tc, tv, s);
+  st(h, hv, s);
+  if (o !== 0) st(o, hv, s);
+}
+
+/** Cell backward for one chunk: from dm (= dL/dm_t) and running dc, writes dG (4 blocks) and dc ← dc_(t-1). */
+function cellBackChunk(
+  g: usize,
+  Hb: usize,
+  tc: usize,
+  cPrev: usize,
+  dm: usize,
+  dc: usize,
+  dG: usize,
+  s: bool,
+): void {
+  const one = f32x4.splat(1);
+  const ig = ld(g, s);
+  const fg = ld(g + Hb, s);
+  const gg = ld(g + 2 * Hb, s);
+  const og = ld(g + 3 * Hb, s);
+  const tv = ld(tc, s);
+  const dmv = ld(dm, s);
+  const dct = f32x4.add(ld(dc, s), f32x4.mul(f32x4.mul(dmv, og), f32x4.sub(one, f32x4.mul(tv, tv))));
+  st(dG, f32x4.mul(f32x4.mul(dct, gg), f32x4.mul(ig, f32x4.sub(one, ig))), s);
+  st(dG + Hb, f32x4.mul(f32x4.mul(dct, ld(cPrev, s)), f32x4.mul(fg, f32x4.sub(one, fg))), s);
+  st(dG + 2 * Hb, f32x4.mul(f32x4.mul(dct, ig), f32x4.sub(one, f32x4.mul(gg, gg))), s);
+  st(dG + 3 * Hb, f32x4.mul(f32x4.mul(dmv, tv), f32x4.mul(og, f32x4.sub(one, og))), s);
+  st(dc, f32x4.mul(dct, fg), s);
+}
+
+/**
+ * x (T,B,I), h0 (B,Hout) or 0, c0 (B,H) or 0 → out (T,B,·) row stride ldo, hN (B,Hout), cN (B,H);
+ * fills gates, hs, cs, tc, m.
+ */
+export function lstm_forward(
+  T: i32,
+  B: i32,
+  I: i32,
+  H: i32,
+  P: i32,
+  reverse: bool,
+  x: usize,
+  wIh: usize,
+  wHh: usize,
+  bIh: usize,
+  bHh: usize,
+  wHr: usize,
+  h0: usize,
+  c0: usize,
+  out: usize,
+  ldo: i32,
+  hN: usize,
+  cN: usize,
+  gates: usize,
+  hs: usize,
+  cs: usize,
+  tc: usize,
+  m: usize,
+  scratch: usize,
+): void {
+  const G = 4 * H;
+  const Ho = hOut(H, P);
+  const packIh = scratch;
+  const packHh = packIh + ((<usize>al4(packed_floats(I, G))) << 2);
+  const packHr = packHh + ((<usize>al4(packed_floats(Ho, G))) << 2);
+  const bsum = packHr + ((<usize>al4(packed_floats(H, P))) << 2);
+  pack_bt(I, G, wIh, I, packIh);
+  pack_bt(Ho, G, wHh, Ho, packHh);
+  if (P > 0) pack_bt(H, P, wHr, H, packHr);
+  sum2(G, bIh, bHh, bsum);
+  gemm_nn_packed(T * B, G, I, x, I, packIh, gates, G, false);
+
+  const hB = (<usize>(B * Ho)) << 2;
+  const cB = (<usize>(B * H)) << 2;
+  const gB = (<usize>(B * G)) << 2;
+  const Hb = (<usize>H) << 2;
+  copy_rows(B, Ho, h0, Ho, hs + (reverse ? <usize>T * hB : 0), Ho);
+  copy_rows(B, H, c0, H, cs + (reverse ? <usize>T * cB : 0), H);
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const prev = <usize>(reverse ? t + 1 : t);
+    const cur = <usize>(reverse ? t : t + 1);
+    const g = gates + <usize>t * gB;
+    if (s > 0 || h0 !== 0) gemm_nn_packed(B, G, Ho, hs + prev * hB, Ho, packHh, g, G, true);
+    const cPrev = cs + prev * cB;
+    const cCur = cs + cur * cB;
+    const tct = tc + <usize>t * cB;
+    // Without projection the cell writes h_t straight into hs and out; with one it writes m_t.
+    const hDst = P > 0 ? m + <usize>t * cB : hs + cur * hB;
+    for (let b = 0; b < B; b++) {
+      const rg = g + <usize>b * (Hb << 2);
+      const rc = <usize>b * Hb;
+      const o: usize = P > 0 ? 0 : out + ((<usize>(t * B + b) * <usize>ldo) << 2);
+      let j = 0;
+      for (; j + 4 <= H; j += 4) {
+        const q = (<usize>j) << 2;
+        const oq: usize = o === 0 ? 0 : o + q;
+        cellChunk(
+          rg + q,
+          Hb,
+          bsum + q,
+          cPrev + rc + q,
+          cCur + rc + q,
+          tct + rc + q,
+          hDst + rc + q,
+          oq,
+          false,
+        );
+      }
+      for (; j < H; j++) {
+        const q = (<usize>j) << 2;
+        const oq: usize = o === 0 ? 0 : o + q;
+        cellChunk(rg + q, Hb, bsum + q, cPrev + rc + q, cCur + rc + q, tct + rc + q, hDst + rc + q, oq, true);
+      }
+    }
+    if (P > 0) {
+      gemm_nn_packed(B, P, H, hDst, H, packHr, hs + cur * hB, P, false);
+      copy_rows(B, P, hs + cur * hB, P, out + ((<usize>(t * B) * <usize>ldo) << 2), ldo);
+    }
+  }
+  const last: usize = reverse ? 0 : <usize>T;
+  copy_rows(B, Ho, hs + last * hB, Ho, hN, Ho);
+  copy_rows(B, H, cs + last * cB, H, cN, H);
+}
+
+/**
+ * Backward through time. dOut (T,B,·) row stride ldo, dhN (B,Hout) / dcN (B,H) or 0. Writes dX (T,B,I) (adds when
+ * accDx; 0 = skip), dh0 (B,Hout), dc0 (B,H) (0 = skip); adds into gWIh (4H,I), gWHh (4H,Hout), gBIh, gBHh (4H),
+ * gWHr (P,H) (0 = absent).
+ */
+export function lstm_backward(
+  T: i32,
+  B: i32,
+  I: i32,
+  H: i32,
+  P: i32,
+  reverse: bool,
+  x: usize,
+  wIh: usize,
+  wHh: usize,
+  wHr: usize,
+  gates: usize,
+  hs: usize,
+  cs: usize,
+  tc: usize,
+  m: usize,
+  dOut: usize,
+  ldo: i32,
+  dhN: usize,
+  dcN: usize,
+  dX: usize,
+  accDx: bool,
+  dh0: usize,
+  dc0: usize,
+  gWIh: usize,
+  gWHh: usize,
+  gBIh: usize,
+  gBHh: usize,
+  gWHr: usize,
+  scratch: usize,
+): void {
+  const G = 4 * H;
+  const Ho = hOut(H, P);
+  const dG = scratch;
+  const packHh = dG + ((<usize>al4(T * B * G)) << 2);
+  const packHr = packHh + ((<usize>al4(packed_floats(G, Ho))) << 2);
+  const dh = packHr + ((<usize>al4(packed_floats(P, H))) << 2);
+  const dc = dh + ((<usize>al4(B * Ho)) << 2);
+  const dm = dc + ((<usize>al4(B * H)) << 2);
+  const dhAll = dm + ((<usize>al4(B * H)) << 2);
+  pack_b(G, Ho, wHh, Ho, packHh);
+  if (P > 0) pack_b(P, H, wHr, H, packHr);
+  copy_rows(B, Ho, dhN, Ho, dh, Ho);
+  copy_rows(B, H, dcN, H, dc, H);
+
+  const hB = (<usize>(B * Ho)) << 2;
+  const cB = (<usize>(B * H)) << 2;
+  const gB = (<usize>(B * G)) << 2;
+  const Hb = (<usize>H) << 2;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? s : T - 1 - s;
+    add_rows(B, Ho, dOut + ((<usize>(t * B) * <usize>ldo) << 2), ldo, dh, Ho);
+    let dmt = dh;
+    if (P > 0) {
+      copy_rows(B, P, dh, P, dhAll + <usize>t * hB, P);
+      gemm_nn_packed(B, H, P, dh, P, packHr, dm, H, false);
+      dmt = dm;
+    }
+    const g = gates + <usize>t * gB;
+    const dg = dG + <usize>t * gB;
+    const cPrev = cs + <usize>(reverse ? t + 1 : t) * cB;
+    const tct = tc + <usize>t * cB;
+    for (let b = 0; b < B; b++) {
+      const rg = <usize>b * (Hb << 2);
+      const rc = <usize>b * Hb;
+      let j = 0;
+      for (; j + 4 <= H; j += 4) {
+        const q = (<usize>j) << 2;
+        cellBackChunk(
+          g + rg + q,
+          Hb,
+          tct + rc + q,
+          cPrev + rc + q,
+          dmt + rc + q,
+          dc + rc + q,
+          dg + rg + q,
+          false,
+        );
+      }
+      for (; j < H; j++) {
+        const q = (<usize>j) << 2;
+        cellBackChunk(
+          g + rg + q,
+          Hb,
+          tct + rc + q,
+          cPrev + rc + q,
+          dmt + rc + q,
+          dc + rc + q,
+          dg + rg + q,
+          true,
+        );
+      }
+    }
+    if (s < T - 1 || dh0 !== 0) gemm_nn_packed(B, Ho, G, dg, G, packHh, dh, Ho, false);
+  }
+  if (dh0 !== 0) copy_rows(B, Ho, dh, Ho, dh0, Ho);
+  if (dc0 !== 0) copy_rows(B, H, dc, H, dc0, H);
+
+  const TB = T * B;
+  if (gWIh !== 0) gemm_tn(G, I, TB, dG, G, x, I, gWIh, I, true);
+  if (gWHh !== 0) gemm_tn(G, Ho, TB, dG, G, hs + (reverse ? hB : 0), Ho, gWHh, Ho, true);
+  colsum_acc(TB, G, dG, G, gBIh);
+  colsum_acc(TB, G, dG, G, gBHh);
+  if (P > 0 && gWHr !== 0) gemm_tn(P, H, TB, dhAll, P, m, H, gWHr, H, true);
+  if (dX !== 0) gemm_nn(TB, I, G, dG, G, wIh, I, dX, I, accDx);
+}

@@ -1,0 +1,148 @@
+/**
+ * Elman RNN layer, one direction: h_t = act(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh), act = tanh | relu.
+ * Legend: T time, B batch, I input, H hidden (G = 1). Byte pointers, row-major, time-major.
+ *
+ * Saved by forward for backward: pre (T,B,H) pre-activations without bias; hs (T+1,B,H) hidden states in time
+ * order (forward: slot 0 = h0, slot t+1 = h_t; reverse: slot t = h_t, slot T = h0).
+ * Scratch (rnn_scratch_floats): forward W_ihᵀ, W_hhᵀ panels and b_ih + b_hh; backward dG (T,B,H), W_hh panels, dh.
+ */
+import { ld, relu4, st, tanh4 } from './activations';
+import { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, pack_bt, packed_floats } from './gemm';
+import { add_rows, al4, colsum_acc, copy_rows, sum2 } from './rows';
+
+/** Floats of scratch rnn_forward / rnn_backward need. */
+export function rnn_scratch_floats(T: i32, B: i32, I: i32, H: i32): i32 {
+  const fwd = al4(packed_floats(I, H)) + al4(packed_floats(H, H)) + al4(H);
+  const bwd = al4(T * B * H) + al4(packed_floats(H, H)) + al4(B * H);
+  return max(fwd, bwd);
+}
+
+/** One chunk (4 lanes, or 1 when scalar) of h = act(pre + bias), written to hs and out. */
+function actChunk(p: usize, bs: usize, h: usize, o: usize, relu: bool, s: bool): void {
+  const a = f32x4.add(ld(p, s), ld(bs, s));
+  const v = relu ? relu4(a) : tanh4(a);
+  st(h, v, s);
+  st(o, v, s);
+}
+
+/** dG = dh · act'(h) for one chunk: 1 - h² (tanh) or [h > 0] (relu). */
+function dactChunk(dh: usize, h: usize, dg: usize, relu: bool, s: bool): void {
+  const hv = ld(h, s);
+  const d = ld(dh, s);
+  const r = relu
+    ? v128.and(d, f32x4.gt(hv, f32x4.splat(0)))
+    : f32x4.mul(d, f32x4.sub(f32x4.splat(1), f32x4.mul(hv, hv)));
+  st(dg, r, s);
+}
+
+/** x (T,B,I), h0 (B,H) or 0 → out (T,B,·) with row stride ldo, hN (B,H); fills pre, hs. */
+export function rnn_forward(
+  T: i32,
+  B: i32,
+  I: i32,
+  H: i32,
+  relu: bool,
+  reverse: bool,
+  x: usize,
+  wIh: usize,
+  wHh: usize,
+  bIh: usize,
+  bHh: usize,
+  h0: usize,
+  out: usize,
+  ldo: i32,
+  hN: usize,
+  pre: usize,
+  hs: usize,
+  scratch: usize,
+): void {
+  const packIh = scratch;
+  const packHh = packIh + ((<usize>al4(packed_floats(I, H))) << 2);
+  const bsum = packHh + ((<usize>al4(packed_floats(H, H))) << 2);
+  pack_bt(I, H, wIh, I, packIh);
+  pack_bt(H, H, wHh, H, packHh);
+  sum2(H, bIh, bHh, bsum);
+  gemm_nn_packed(T * B, H, I, x, I, packIh, pre, H, false);
+  const stateB = (<usize>(B * H)) << 2;
+  copy_rows(B, H, h0, H, hs + (reverse ? <usize>T * stateB : 0), H);
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const hPrev = hs + <usize>(reverse ? t + 1 : t) * stateB;
+    const hCur = hs + <usize>(reverse ? t : t + 1) * stateB;
+    const p = pre + <usize>t * stateB;
+    if (s > 0 || h0 !== 0) gemm_nn_packed(B, H, H, hPrev, H, packHh, p, H, true);
+    for (let b = 0; b < B; b++) {
+      const row = (<usize>(b * H)) << 2;
+      const o = out + ((<usize>(t * B + b) * <usize>ldo) << 2);
+      let j = 0;
+      for (; j + 4 <= H; j += 4) {
+        const c = (<usize>j) << 2;
+        actChunk(p + row + c, bsum + c, hCur + row + c, o + c, relu, false);
+      }
+      for (; j < H; j++) {
+        const c = (<usize>j) << 2;
+        actChunk(p + row + c, bsum + c, hCur + row + c, o + c, relu, true);
+      }
+    }
+  }
+  copy_rows(B, H, hs + (reverse ? 0 : <usize>T * stateB), H, hN, H);
+}
+
+/**
+ * Backward through time. dOut (T,B,·) row stride ldo, dhN (B,H) or 0. Writes dX (T,B,I) (or adds when accDx;
+ * 0 = skip) and dh0 (B,H) (0 = skip); adds into gWIh (H,I), gWHh (H,H), gBIh, gBHh (H) (0 = absent).
+ */
+export function rnn_backward(
+  T: i32,
+  B: i32,
+  I: i32,
+  H: i32,
+  relu: bool,
+  reverse: bool,
+  x: usize,
+  wIh: usize,
+  wHh: usize,
+  hs: usize,
+  dOut: usize,
+  ldo: i32,
+  dhN: usize,
+  dX: usize,
+  accDx: bool,
+  dh0: usize,
+  gWIh: usize,
+  gWHh: usize,
+  gBIh: usize,
+  gBHh: usize,
+  scratch: usize,
+): void {
+  const dG = scratch;
+  const packHh = dG + ((<usize>al4(T * B * H)) << 2);
+  const dh = packHh + ((<usize>al4(packed_floats(H, H))) << 2);
+  pack_b(H, H, wHh, H, packHh);
+  copy_rows(B, H, dhN, H, dh, H);
+  const stateB = (<usize>(B * H)) << 2;
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? s : T - 1 - s;
+    add_rows(B, H, dOut + ((<usize>(t * B) * <usize>ldo) << 2), ldo, dh, H);
+    const h = hs + <usize>(reverse ? t : t + 1) * stateB;
+    const g = dG + <usize>t * stateB;
+    const n = B * H;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const c = (<usize>j) << 2;
+      dactChunk(dh + c, h + c, g + c, relu, false);
+    }
+    for (; j < n; j++) {
+      const c = (<usize>j) << 2;
+      dactChunk(dh + c, h + c, g + c, relu, true);
+    }
+    if (s < T - 1 || dh0 !== 0) gemm_nn_packed(B, H, H, g, H, packHh, dh, H, false);
+  }
+  if (dh0 !== 0) copy_rows(B, H, dh, H, dh0, H);
+  const TB = T * B;
+  if (gWIh !== 0) gemm_tn(H, I, TB, dG, H, x, I, gWIh, I, true);
+  if (gWHh !== 0) gemm_tn(H, H, TB, dG, H, hs + (reverse ? stateB : 0), H, gWHh, H, true);
+  colsum_acc(TB, H, dG, H, gBIh);
+  colsum_acc(TB, H, dG, H, gBHh);
+  if (dX !== 0) gemm_nn(TB, I, H, dG, H, wIh, I, dX, I, accDx);
+}

@@ -1,0 +1,48 @@
+/**
+ * Row-wise helpers over f32 matrices with leading dimensions (floats) and byte pointers; R rows, C columns.
+ */
+
+/** Floats rounded up to a multiple of 4, so scratch sub-buffers stay 16-byte aligned. */
+export function al4(n: i32): i32 {
+  return (n + 3) & ~3;
+}
+
+/** dst (R,C) = src (R,C), or zeros when src is 0; nothing when dst is 0. */
+export function copy_rows(R: i32, C: i32, src: usize, lds: i32, dst: usize, ldd: i32): void {
+  if (dst === 0) return;
+  const bytes = (<usize>C) << 2;
+  for (let r = 0; r < R; r++) {
+    const d = dst + ((<usize>r * <usize>ldd) << 2);
+    if (src === 0) memory.fill(d, 0, bytes);
+    else memory.copy(d, src + ((<usize>r * <usize>lds) << 2), bytes);
+  }
+}
+
+/** dst (R,C) += src (R,C). */
+export function add_rows(R: i32, C: i32, src: usize, lds: i32, dst: usize, ldd: i32): void {
+  for (let r = 0; r < R; r++) {
+    const s = src + ((<usize>r * <usize>lds) << 2);
+    const d = dst + ((<usize>r * <usize>ldd) << 2);
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const o = (<usize>c) << 2;
+      v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+    }
+    for (; c < C; c++) {
+      const o = (<usize>c) << 2;
+      store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
+    }
+  }
+}
+
+/** dst (C) += Σ_r src[r][·] (bias gradients); nothing when dst is 0. */
+export function colsum_acc(R: i32, C: i32, src: usize, lds: i32, dst: usize): void {
+  if (dst === 0) return;
+  for (let r = 0; r < R; r++) add_rows(1, C, src + ((<usize>r * <usize>lds) << 2), C, dst, C);
+}
+
+/** dst (C) = (a ? a : 0) + (b ? b : 0), elementwise. */
+export function sum2(C: i32, a: usize, b: usize, dst: usize): void {
+  copy_rows(1, C, a, C, dst, C);
+  if (b !== 0) add_rows(1, C, b, C, dst, C);
+}

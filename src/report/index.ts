@@ -1,0 +1,40 @@
+/**
+ * The report layer: turns a plain `ReportData` object (no engine imports) into a self-contained HTML page, static
+ * SVG/PNG charts and a terminal table. Entry points: `writeReport`, `renderHtml`, `formatMetricsTable`,
+ * `formatVerdict`.
+ */
+export {
+  buildCharts,
+  CHART_CONFIG,
+  type ChartEntry,
+  type ChartName,
+  type ChartOptions,
+  horizonChart,
+  lossChart,
+  maeChart,
+  predictionsChart,
+  seriesChart,
+} from './charts.js';
+export { type CompiledChart, compileChart, compileCharts } from './compile.js';
+export { escapeHtml } from './format.js';
+export { type RenderHtmlOptions, renderHtml, vegaRuntimeSource } from './html.js';
+export { ACTUAL_COLOR, type SeriesStyle, seriesStyles } from './palette.js';
+export {
+  findSystemFonts,
+  type PngResult,
+  type RenderedChart,
+  renderCharts,
+  renderPng,
+  renderSvg,
+} from './svg.js';
+export { formatMetricsTable, formatVerdict, type TableOptions } from './table.js';
+export type { EpochLoss, HorizonError, MetricRow, ModelRun, ReportData } from './types.js';
+export {
+  computeVerdict,
+  findNaive,
+  type RankedMetric,
+  rankMetrics,
+  type Verdict,
+  type VerdictStatus,
+} from './verdict.js';
+export { type WriteReportOptions, type WrittenReport, writeFileAtomic, writeReport } from './write.js';
