@@ -2,7 +2,7 @@
  * Micro-benchmark of the numeric kernels (single thread): GEMM GFLOP/s, one recurrent layer forward+backward
  * (wasm vs the readable reference), and the tutorial's 2-layer LSTM training step. Prints medians.
  *
- *   node dist/bench/kernels.js            (add --reference-large to also time the reference at the large shape)
+ *   node dist/bench/kernels.js      (--quick skips the reference at the large shape, about 40 s of plain loops)
  *
  * FLOPs: 2·M·N·K per GEMM; a layer's forward counts its input GEMM and recurrent (and projection) GEMMs, and its
  * backward is counted as 2× the forward.
@@ -10,8 +10,8 @@
 import { gemmNN, gemmTN } from '../src/kernels/gemm.js';
 import { alloc, f32view, free } from '../src/kernels/memory.js';
 import { adamStep } from '../src/kernels/optim.js';
-import * as wasm from '../src/kernels/recurrent.js';
 import type { CellMode, DirectionParams, LayerShape } from '../src/kernels/recurrent.js';
+import * as wasm from '../src/kernels/recurrent.js';
 import * as reference from '../src/kernels/reference/recurrent.js';
 
 type Impl = Pick<typeof wasm, 'layerWorkspaceFloats' | 'layerForward' | 'layerBackward'>;
@@ -30,9 +30,10 @@ function freeAll(): void {
   for (const p of ptrs.splice(0)) free(p);
 }
 
-/** Median milliseconds of fn over `reps` runs after `warmup` runs (each run may loop `inner` times). */
+/** Median milliseconds of fn over `reps` runs, after warming up (V8 tiers wasm up to TurboFan while it runs). */
 function median(fn: () => void, reps: number, warmup = 2): number {
-  for (let i = 0; i < warmup; i++) fn();
+  const t0 = performance.now();
+  for (let i = 0; i < warmup || (warmup > 0 && performance.now() - t0 < 300); i++) fn();
   const ts: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
@@ -44,7 +45,15 @@ function median(fn: () => void, reps: number, warmup = 2): number {
 }
 
 const row = (cells: (string | number)[]): void => {
-  console.log(cells.map((c, i) => String(c).padStart(i === 0 ? 0 : 10).padEnd(i === 0 ? 34 : 0)).join(''));
+  console.log(
+    cells
+      .map((c, i) =>
+        String(c)
+          .padStart(i === 0 ? 0 : 10)
+          .padEnd(i === 0 ? 34 : 0),
+      )
+      .join(''),
+  );
 };
 const gf = (flops: number, ms: number): string => (flops / ms / 1e6).toFixed(1);
 
@@ -142,7 +151,16 @@ function benchLayers(referenceLarge: boolean): void {
   for (const [T, B, I, H] of dims) {
     const large = T >= 64;
     for (const mode of ['lstm', 'gru', 'rnn_tanh'] as CellMode[]) {
-      const s: LayerShape = { mode, T, B, inputSize: I, hiddenSize: H, projSize: 0, directions: 1, bias: true };
+      const s: LayerShape = {
+        mode,
+        T,
+        B,
+        inputSize: I,
+        hiddenSize: H,
+        projSize: 0,
+        directions: 1,
+        bias: true,
+      };
       const l = makeLayer(s);
       const flops = 3 * forwardFlops(s);
       const wsW = buffer(wasm.layerWorkspaceFloats(s));
@@ -153,7 +171,7 @@ function benchLayers(referenceLarge: boolean): void {
         const rMs = median(() => step(reference, l, wsR), large ? 1 : 3, large ? 0 : 1);
         cells.push(rMs.toFixed(1), gf(flops, rMs), `${(rMs / wMs).toFixed(0)}×`);
       } else {
-        cells.push('-', '-', '(--reference-large)');
+        cells.push('-', '-', '(--quick)');
       }
       row(cells);
       freeAll();
@@ -223,5 +241,5 @@ function benchTutorial(): void {
 }
 
 benchGemm();
-benchLayers(process.argv.includes('--reference-large'));
+benchLayers(!process.argv.includes('--quick'));
 benchTutorial();

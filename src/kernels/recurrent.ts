@@ -16,6 +16,8 @@
  *     hn    (T,B,H)     GRU W_hn h_(t-1) + b_hn
  *   then one scratch block shared by the directions (kernel-private: packed weights, dG for all steps, running
  *   dh/dc), overwritten by every forward and backward call.
+ * Backward reads the initial state from hs/cs; of h0 it only uses whether it was 0 (then the zero slot's rows are
+ * skipped in the dW_hh GEMM), so pass it the same h0 as the forward.
  */
 import { kernels } from './wasm.js';
 
@@ -204,7 +206,7 @@ export function layerBackward(
   s: LayerShape,
   x: number,
   params: DirectionParams[],
-  _h0: number,
+  h0: number,
   _c0: number,
   ws: number,
   dOut: number,
@@ -249,6 +251,7 @@ export function layerBackward(
         p.wHr,
         w + 4 * l.gates,
         w + 4 * l.hs,
+        h0 === 0,
         w + 4 * l.cs,
         w + 4 * l.tc,
         w + 4 * l.m,
@@ -279,6 +282,7 @@ export function layerBackward(
         p.wHh,
         w + 4 * l.gates,
         w + 4 * l.hs,
+        h0 === 0,
         w + 4 * l.hn,
         dO,
         ldo,
@@ -304,6 +308,7 @@ export function layerBackward(
         p.wIh,
         p.wHh,
         w + 4 * l.hs,
+        h0 === 0,
         dO,
         ldo,
         dhNd,

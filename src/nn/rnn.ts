@@ -12,7 +12,7 @@
  */
 import type { CellMode } from '../kernels/recurrent.js';
 import { dropout } from '../tensor/ops/dropout.js';
-import { cat, narrow, reshape, transpose } from '../tensor/ops/view.js';
+import { cat, narrow, reshape } from '../tensor/ops/view.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type LayerParams, recurrentLayer } from './functional/recurrent.js';
@@ -138,13 +138,11 @@ abstract class RNNBase extends Module {
       );
     }
     const unbatched = input.ndim === 2;
-    let x = unbatched
-      ? reshape(input, [input.shape[0], 1, I])
-      : this.batchFirst
-        ? transpose(input, 0, 1)
-        : input;
-    const T = x.shape[0];
-    const B = x.shape[1];
+    // Batch-first layouts are transposed inside the fused op while copying to/from WebAssembly memory.
+    const bf = this.batchFirst && !unbatched;
+    let x = unbatched ? reshape(input, [input.shape[0], 1, I]) : input;
+    const T = bf ? x.shape[1] : x.shape[0];
+    const B = bf ? x.shape[0] : x.shape[1];
     if (T === 0 || B === 0)
       throw new Error(`${name}: input has an empty dimension: shape ${formatShape(input.shape)}`);
     const D = this.numDirections;
@@ -178,7 +176,8 @@ abstract class RNNBase extends Module {
       };
       const hl = h && narrow(h, 0, l * D, D);
       const cl = c && narrow(c, 0, l * D, D);
-      const [out, hl2, cl2] = recurrentLayer(shape, x, this.layers[l], hl, cl);
+      const layout = { inputBatchFirst: bf && l === 0, outputBatchFirst: bf && l === L - 1 };
+      const [out, hl2, cl2] = recurrentLayer(shape, x, this.layers[l], hl, cl, layout);
       hN.push(hl2);
       if (cl2) cN.push(cl2);
       x = l < L - 1 && this.dropout > 0 ? dropout(out, this.dropout, this.training) : out;
@@ -190,8 +189,6 @@ abstract class RNNBase extends Module {
       output = reshape(output, [T, D * Hout]);
       hOut = reshape(hOut, [D * L, Hout]);
       cOut = cOut && reshape(cOut, [D * L, this.hiddenSize]);
-    } else if (this.batchFirst) {
-      output = transpose(output, 0, 1);
     }
     return [output, hOut, cOut];
   }

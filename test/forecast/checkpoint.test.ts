@@ -120,8 +120,8 @@ print(json.dumps(model(x)[:, -1, 0].tolist()))
     const r = spawnSync(python!, ['-c', script, path, JSON.stringify(Array.from(x))], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const theirs = JSON.parse(r.stdout.trim()) as number[];
-    theirs.forEach((v, i) =>
-      assert.ok(Math.abs(v - ours[i]) < 1e-5, `prediction ${i}: torch ${v} vs rnnlab ${ours[i]}`),
-    );
+    for (const [i, v] of theirs.entries()) {
+      assert.ok(Math.abs(v - ours[i]) < 1e-5, `prediction ${i}: torch ${v} vs rnnlab ${ours[i]}`);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import { gemmNN, gemmTN } from '../../src/kernels/gemm.js';
+import { kernels } from '../../src/kernels/wasm.js';
 import { Arena, assertClose, read, rng } from './util.js';
 
 const rand = rng(7);
@@ -53,7 +54,19 @@ for (const kind of ['nn', 'tn'] as const) {
               const pc = arena.put(C);
               if (kind === 'nn') gemmNN(M, N, K, pa, lda, pb, ldb, pc, ldc, acc);
               else gemmTN(M, N, K, pa, lda, pb, ldb, pc, ldc, acc);
-              const want = refGemm(M, N, K, A, kind === 'nn' ? lda : 1, kind === 'nn' ? 1 : lda, B, ldb, C, ldc, acc);
+              const want = refGemm(
+                M,
+                N,
+                K,
+                A,
+                kind === 'nn' ? lda : 1,
+                kind === 'nn' ? 1 : lda,
+                B,
+                ldb,
+                C,
+                ldc,
+                acc,
+              );
               assertClose(read(pc, M * ldc), want, `${kind} M${M} N${N} K${K} acc=${acc}`, 1e-5, 1e-5);
               arena.freeAll();
             }
@@ -78,9 +91,51 @@ test('gemm: large blocked sizes (k and n blocks, row tails) against float64', ()
       const B = fill(K * N);
       const pc = arena.zeros(M * N);
       gemmNN(M, N, K, arena.put(A), K, arena.put(B), N, pc, N, false);
-      assertClose(read(pc, M * N), refGemm(M, N, K, A, K, 1, B, N, new Float32Array(M * N), N, false), `nn ${M},${N},${K}`, 1e-4, 1e-5);
+      assertClose(
+        read(pc, M * N),
+        refGemm(M, N, K, A, K, 1, B, N, new Float32Array(M * N), N, false),
+        `nn ${M},${N},${K}`,
+        1e-4,
+        1e-5,
+      );
       gemmTN(M, N, K, arena.put(At), M, arena.put(B), N, pc, N, false);
-      assertClose(read(pc, M * N), refGemm(M, N, K, At, 1, M, B, N, new Float32Array(M * N), N, false), `tn ${M},${N},${K}`, 1e-4, 1e-5);
+      assertClose(
+        read(pc, M * N),
+        refGemm(M, N, K, At, 1, M, B, N, new Float32Array(M * N), N, false),
+        `tn ${M},${N},${K}`,
+        1e-4,
+        1e-5,
+      );
+    }
+  } finally {
+    arena.freeAll();
+  }
+});
+
+test('gemm packed: pack_b / pack_bt panels then gemm_nn_packed, odd sizes and accumulate', () => {
+  const arena = new Arena();
+  try {
+    for (const [M, N, K] of [
+      [1, 1, 1],
+      [5, 13, 3],
+      [16, 256, 64],
+      [7, 9, 300],
+    ]) {
+      const A = fill(M * K);
+      const B = fill(K * N);
+      // W = Bᵀ stored (N,K): pack_bt must give the same panels as pack_b of B.
+      const W = new Float32Array(N * K);
+      for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) W[j * K + k] = B[k * N + j];
+      const C = fill(M * N);
+      const want = refGemm(M, N, K, A, K, 1, B, N, C, N, true);
+      for (const packer of ['pack_b', 'pack_bt']) {
+        const bp = arena.zeros(kernels.packed_floats(K, N));
+        if (packer === 'pack_b') kernels.pack_b(K, N, arena.put(B), N, bp);
+        else kernels.pack_bt(K, N, arena.put(W), K, bp);
+        const pc = arena.put(C);
+        kernels.gemm_nn_packed(M, N, K, arena.put(A), K, bp, pc, N, true);
+        assertClose(read(pc, M * N), want, `${packer} M${M} N${N} K${K}`, 1e-4, 1e-5);
+      }
     }
   } finally {
     arena.freeAll();

@@ -41,14 +41,19 @@ for (const c of fx.cases) {
               weightDecay: hp.weight_decay,
               step: s + 1,
             });
-            assertClose(read(b.param, b.n), c.float64.params_after_step[s][b.name].data, `${b.name} step ${s + 1}`);
+            assertClose(
+              read(b.param, b.n),
+              c.float64.params_after_step[s][b.name].data,
+              `${b.name} step ${s + 1}`,
+            );
           }
         });
         for (const b of bufs) {
           const st = c.float64.state_after_last_step[b.name];
           assertClose(read(b.expAvg, b.n), st.exp_avg.data, `${b.name} exp_avg`);
           assertClose(read(b.expAvgSq, b.n), st.exp_avg_sq.data, `${b.name} exp_avg_sq`);
-          if (hp.amsgrad) assertClose(read(b.maxExpAvgSq, b.n), st.max_exp_avg_sq.data, `${b.name} max_exp_avg_sq`);
+          if (hp.amsgrad)
+            assertClose(read(b.maxExpAvgSq, b.n), st.max_exp_avg_sq.data, `${b.name} max_exp_avg_sq`);
         }
       } finally {
         arena.freeAll();
@@ -68,8 +73,22 @@ for (const c of fx.cases) {
  * no momentum, wd 0.01: p1 = 1 - 0.1·0.11 = 0.989; p2 = 0.989 - 0.1·0.10989 = 0.978011.
  */
 const sgdCases = [
-  { name: 'momentum + weight decay', momentum: 0.9, dampening: 0, weightDecay: 0.01, nesterov: false, want: [0.989, 0.968111] },
-  { name: 'nesterov', momentum: 0.9, dampening: 0, weightDecay: 0.01, nesterov: true, want: [0.9791, 0.94932971] },
+  {
+    name: 'momentum + weight decay',
+    momentum: 0.9,
+    dampening: 0,
+    weightDecay: 0.01,
+    nesterov: false,
+    want: [0.989, 0.968111],
+  },
+  {
+    name: 'nesterov',
+    momentum: 0.9,
+    dampening: 0,
+    weightDecay: 0.01,
+    nesterov: true,
+    want: [0.9791, 0.94932971],
+  },
   { name: 'dampening', momentum: 0.9, dampening: 0.5, weightDecay: 0, nesterov: false, want: [0.99, 0.976] },
   { name: 'plain', momentum: 0, dampening: 0, weightDecay: 0.01, nesterov: false, want: [0.989, 0.978011] },
 ];

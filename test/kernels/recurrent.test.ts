@@ -1,7 +1,7 @@
 import { test } from 'node:test';
-import * as reference from '../../src/kernels/reference/recurrent.js';
-import * as wasm from '../../src/kernels/recurrent.js';
 import type { CellMode } from '../../src/kernels/recurrent.js';
+import * as wasm from '../../src/kernels/recurrent.js';
+import * as reference from '../../src/kernels/reference/recurrent.js';
 import { type Impl, type ModuleSpec, runModule } from './layer_runner.js';
 import { assertClose, fixture, swap01 } from './util.js';
 
@@ -11,13 +11,15 @@ const fx = fixture('recurrent');
 // biome-ignore lint/suspicious/noExplicitAny: fixture case as documented in test/fixtures/torch/README.md
 function spec(c: any): ModuleSpec {
   const cfg = c.config;
-  const mode: CellMode = c.module === 'LSTM' ? 'lstm' : c.module === 'GRU' ? 'gru' : (`rnn_${cfg.nonlinearity}` as CellMode);
+  const mode: CellMode =
+    c.module === 'LSTM' ? 'lstm' : c.module === 'GRU' ? 'gru' : (`rnn_${cfg.nonlinearity}` as CellMode);
   const D = cfg.bidirectional ? 2 : 1;
   const Hout = cfg.proj_size > 0 ? cfg.proj_size : cfg.hidden_size;
   const T = c.seq_len;
   const B = c.batch;
   // Batch-first tensors become time-major for the layer API.
-  const tm = (t: { data: number[] }, F: number): ArrayLike<number> => (cfg.batch_first ? swap01(t.data, B, T, F) : t.data);
+  const tm = (t: { data: number[] }, F: number): ArrayLike<number> =>
+    cfg.batch_first ? swap01(t.data, B, T, F) : t.data;
   const params: Record<string, number[]> = {};
   for (const name of c.param_names) params[name] = c.params[name].data;
   return {
@@ -48,7 +50,8 @@ for (const c of fx.cases) {
       const Hout = m.projSize > 0 ? m.projSize : m.hiddenSize;
       const r = runModule(impl, m);
       const want = c.float64;
-      const bf = (a: Float32Array, F: number): ArrayLike<number> => (c.config.batch_first ? swap01(a, m.T, m.B, F) : a);
+      const bf = (a: Float32Array, F: number): ArrayLike<number> =>
+        c.config.batch_first ? swap01(a, m.T, m.B, F) : a;
       assertClose(bf(r.output, D * Hout), want.outputs.output.data, `${c.name} output`);
       assertClose(r.hN, want.outputs.h_n.data, `${c.name} h_n`);
       if (want.outputs.c_n) assertClose(r.cN!, want.outputs.c_n.data, `${c.name} c_n`);
@@ -56,7 +59,8 @@ for (const c of fx.cases) {
       for (const name of ['h0', 'c0']) {
         if (want.grads[name]) assertClose(r.grads[name], want.grads[name].data, `${c.name} grad ${name}`);
       }
-      for (const name of c.param_names) assertClose(r.grads[name], want.grads[name].data, `${c.name} grad ${name}`);
+      for (const name of c.param_names)
+        assertClose(r.grads[name], want.grads[name].data, `${c.name} grad ${name}`);
     });
   }
 }

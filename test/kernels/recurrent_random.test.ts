@@ -1,7 +1,7 @@
 import { test } from 'node:test';
-import * as reference from '../../src/kernels/reference/recurrent.js';
-import * as wasm from '../../src/kernels/recurrent.js';
 import type { CellMode } from '../../src/kernels/recurrent.js';
+import * as wasm from '../../src/kernels/recurrent.js';
+import * as reference from '../../src/kernels/reference/recurrent.js';
 import { type ModuleSpec, runModule } from './layer_runner.js';
 import { assertClose, rng } from './util.js';
 

@@ -6,7 +6,9 @@ import { alloc, f32view, free } from '../../src/kernels/memory.js';
 /** Parses test/fixtures/torch/<name>.json (this file runs from dist/test/kernels/). */
 // biome-ignore lint/suspicious/noExplicitAny: fixture JSON is indexed by the fields its README documents
 export function fixture(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../../../test/fixtures/torch/${name}.json`, import.meta.url), 'utf8'));
+  return JSON.parse(
+    readFileSync(new URL(`../../../test/fixtures/torch/${name}.json`, import.meta.url), 'utf8'),
+  );
 }
 
 /** Wasm allocations made through one arena, freed at once. */
@@ -36,7 +38,12 @@ export function read(ptr: number, n: number): Float32Array {
 }
 
 /** Largest (|a-e| - atol - rtol·|e|) over elements; ≤ 0 means within tolerance. */
-export function excess(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol: number): number {
+export function excess(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  atol: number,
+  rtol: number,
+): number {
   let worst = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < expected.length; i++) {
     const d = Math.abs(actual[i] - expected[i]) - atol - rtol * Math.abs(expected[i]);
@@ -53,7 +60,11 @@ export function assertClose(
   atol = 1e-5,
   rtol = 1e-4,
 ): void {
-  assert.equal(actual.length, expected.length, `${label}: length ${actual.length}, expected ${expected.length}`);
+  assert.equal(
+    actual.length,
+    expected.length,
+    `${label}: length ${actual.length}, expected ${expected.length}`,
+  );
   let worst = -1;
   let worstD = 0;
   for (let i = 0; i < expected.length; i++) {
@@ -64,7 +75,9 @@ export function assertClose(
     }
   }
   if (worst >= 0) {
-    assert.fail(`${label}: element ${worst} is ${actual[worst]}, expected ${expected[worst]} (atol ${atol}, rtol ${rtol})`);
+    assert.fail(
+      `${label}: element ${worst} is ${actual[worst]}, expected ${expected[worst]} (atol ${atol}, rtol ${rtol})`,
+    );
   }
 }
 

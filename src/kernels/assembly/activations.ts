@@ -41,7 +41,7 @@ export function tanh4(x: v128): v128 {
   const n = f32x4.nearest(f32x4.mul(y, f32x4.splat(LOG2E)));
   const r = f32x4.sub(f32x4.sub(y, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
   // e^r - 1 = r + r²·P(r) without cancellation; expm1(y) = 2^n·(e^r - 1) + (2^n - 1).
-  let p = f32x4.splat(1.987569150e-4);
+  let p = f32x4.splat(1.98756915e-4);
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
@@ -58,37 +58,62 @@ export function relu4(x: v128): v128 {
   return f32x4.pmax(x, f32x4.splat(0));
 }
 
-/** Loads 4 lanes at p, or (scalar tail) one float splatted to all lanes. */
-export function ld(p: usize, scalar: bool): v128 {
-  return scalar ? v128.load32_splat(p) : v128.load(p);
+/*
+ * Elementwise loops are generic over a lane tag T: v128 for f32x4 chunks, f32 for single floats (row tails). The
+ * tag is resolved at compile time, so each loop body is written once and compiled twice without branches.
+ */
+
+/** Floats per step of a T-tagged loop: 4 (v128) or 1 (f32). */
+export function lanes<T>(): i32 {
+  return isVector<T>() ? 4 : 1;
 }
 
-/** Stores 4 lanes at p, or (scalar tail) lane 0 only. */
-export function st(p: usize, v: v128, scalar: bool): void {
-  if (scalar) v128.store32_lane(p, v, 0);
-  else v128.store(p, v);
+/** Loads 4 floats at p (v128), or one float splatted to all lanes (f32). */
+export function ld<T>(p: usize): v128 {
+  return isVector<T>() ? v128.load(p) : v128.load32_splat(p);
+}
+
+/** Stores 4 lanes at p (v128), or lane 0 only (f32). */
+export function st<T>(p: usize, v: v128): void {
+  if (isVector<T>()) v128.store(p, v);
+  else v128.store32_lane(p, v, 0);
+}
+
+function expRange<T>(x: usize, y: usize, n: i32): void {
+  const step = <usize>(lanes<T>() << 2);
+  const end = x + ((<usize>n) << 2);
+  for (; x < end; x += step, y += step) st<T>(y, exp4(ld<T>(x)));
+}
+
+function sigmoidRange<T>(x: usize, y: usize, n: i32): void {
+  const step = <usize>(lanes<T>() << 2);
+  const end = x + ((<usize>n) << 2);
+  for (; x < end; x += step, y += step) st<T>(y, sigmoid4(ld<T>(x)));
+}
+
+function tanhRange<T>(x: usize, y: usize, n: i32): void {
+  const step = <usize>(lanes<T>() << 2);
+  const end = x + ((<usize>n) << 2);
+  for (; x < end; x += step, y += step) st<T>(y, tanh4(ld<T>(x)));
 }
 
 /** y[i] = e^x[i] for n floats (test hook). */
 export function exp_f32(x: usize, y: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(y + ((<usize>i) << 2), exp4(v128.load(x + ((<usize>i) << 2))));
-  for (; i < n; i++)
-    v128.store32_lane(y + ((<usize>i) << 2), exp4(v128.load32_splat(x + ((<usize>i) << 2))), 0);
+  const n4 = n & ~3;
+  expRange<v128>(x, y, n4);
+  expRange<f32>(x + ((<usize>n4) << 2), y + ((<usize>n4) << 2), n - n4);
 }
 
 /** y[i] = sigmoid(x[i]) for n floats (test hook). */
 export function sigmoid_f32(x: usize, y: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(y + ((<usize>i) << 2), sigmoid4(v128.load(x + ((<usize>i) << 2))));
-  for (; i < n; i++)
-    v128.store32_lane(y + ((<usize>i) << 2), sigmoid4(v128.load32_splat(x + ((<usize>i) << 2))), 0);
+  const n4 = n & ~3;
+  sigmoidRange<v128>(x, y, n4);
+  sigmoidRange<f32>(x + ((<usize>n4) << 2), y + ((<usize>n4) << 2), n - n4);
 }
 
 /** y[i] = tanh(x[i]) for n floats (test hook). */
 export function tanh_f32(x: usize, y: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(y + ((<usize>i) << 2), tanh4(v128.load(x + ((<usize>i) << 2))));
-  for (; i < n; i++)
-    v128.store32_lane(y + ((<usize>i) << 2), tanh4(v128.load32_splat(x + ((<usize>i) << 2))), 0);
+  const n4 = n & ~3;
+  tanhRange<v128>(x, y, n4);
+  tanhRange<f32>(x + ((<usize>n4) << 2), y + ((<usize>n4) << 2), n - n4);
 }

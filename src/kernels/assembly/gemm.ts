@@ -2,16 +2,18 @@
  * Register-blocked f32x4 GEMM: C (M,N) (+)= A·B with A (M,K) ("nn") or Aᵀ·B with A stored (K,M) ("tn"), B (K,N).
  * Row-major, leading dimensions in floats, byte pointers. Any M, N, K >= 1.
  *
- * B is packed into panels of 8 columns (`bp[panel][k][8]`, zero padded), either per call into a static
- * buffer (gemm_nn / gemm_tn) or once by the caller (pack_b / pack_bt, then gemm_nn_packed). A 4×8 micro-kernel
- * keeps 8 f32x4 accumulators in registers; M tails reuse a valid row and skip its store, N tails store lane by lane.
+ * B is packed into panels of 8 columns (`bp[panel][k][8]`, zero padded), either per call into a static buffer
+ * (gemm_nn / gemm_tn) or once by the caller (pack_b / pack_bt, then gemm_nn_packed); A is packed per block into
+ * 4-row micro-panels (`ap[k][4]`, zero padded). The 4×8 micro-kernel keeps 8 f32x4 accumulators in registers and
+ * streams both packs linearly; row and column tails compute on the padding and store only the valid part.
+ * (No FMA in plain wasm SIMD: mul + add. In L1 the kernel runs at ~40 GFLOP/s on the 2.6–3 GHz Zen 4 here.)
  */
 
-/** k block: one panel slice (KC·8 floats) stays in L1 while MC rows of A stream past it. */
+/** k block: one B panel slice (KC·8 floats) stays in L1 while the packed A block streams past it. */
 const KC: i32 = 256;
-/** n block of the per-call packing buffer (multiple of 8). */
+/** n block of the per-call B packing buffer (multiple of 8). */
 const NC: i32 = 512;
-/** m block: MC rows × KC of A stay in L1 across all panels of a k block. */
+/** m block: MC × KC of packed A (64 KiB) stays in L2 across all panels of a k block. */
 const MC: i32 = 64;
 const PACK: usize = memory.data(KC * NC * 4, 16);
 const APACK: usize = memory.data(MC * KC * 4, 16);
@@ -98,23 +100,44 @@ function packA(mc: i32, kc: i32, a: usize, rsB: usize, ksB: usize, ap: usize): v
       }
       continue;
     }
+    let k0 = 0;
+    if (rows === 4 && ksB === 4) {
+      // nn: transpose 4×4 blocks (4 rows × 4 consecutive k) with shuffles.
+      let src = base;
+      for (; k0 + 4 <= kc; k0 += 4) {
+        const v0 = v128.load(src);
+        const v1 = v128.load(src + rsB);
+        const v2 = v128.load(src + 2 * rsB);
+        const v3 = v128.load(src + 3 * rsB);
+        const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+        const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+        v128.store(ap, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+        v128.store(ap, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
+        v128.store(ap, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
+        v128.store(ap, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+        src += 16;
+        ap += 64;
+      }
+    }
     for (let r = 0; r < 4; r++) {
-      let dst = ap + (<usize>r << 2);
+      let dst = ap + ((<usize>r) << 2);
       if (r < rows) {
-        let src = base + <usize>r * rsB;
-        for (let k = 0; k < kc; k++) {
+        let src = base + <usize>r * rsB + <usize>k0 * ksB;
+        for (let k = k0; k < kc; k++) {
           store<f32>(dst, load<f32>(src));
           src += ksB;
           dst += 16;
         }
       } else {
-        for (let k = 0; k < kc; k++) {
+        for (let k = k0; k < kc; k++) {
           store<f32>(dst, 0);
           dst += 16;
         }
       }
     }
-    ap += (<usize>kc) << 4;
+    ap += (<usize>(kc - k0)) << 4;
   }
 }
 
@@ -257,42 +280,6 @@ export function gemm_nn_packed(
       a + ((<usize>pc) << 2),
       (<usize>lda) << 2,
       4,
-      bp + ((<usize>pc) << 5),
-      psB,
-      c,
-      (<usize>ldc) << 2,
-      acc || pc > 0,
-    );
-  }
-}
-
-/** C (M,N) (+)= Aᵀ·B with A stored (K,M) and B pre-packed by pack_b / pack_bt (full-K panels). */
-export function gemm_tn_packed(
-  M: i32,
-  N: i32,
-  K: i32,
-  a: usize,
-  lda: i32,
-  bp: usize,
-  c: usize,
-  ldc: i32,
-  acc: bool,
-): void {
-  if (K <= 0) {
-    if (!acc) zeroRows(M, N, c, ldc);
-    return;
-  }
-  const psB = (<usize>K) << 5;
-  const ldaB = (<usize>lda) << 2;
-  for (let pc = 0; pc < K; pc += KC) {
-    const kc = min(KC, K - pc);
-    macro(
-      M,
-      N,
-      kc,
-      a + <usize>pc * ldaB,
-      4,
-      ldaB,
       bp + ((<usize>pc) << 5),
       psB,
       c,

@@ -9,8 +9,9 @@
  * Scratch (gru_scratch_floats): forward W_ihᵀ, W_hhᵀ panels, input-side bias, b_hn, W_hh h (B,3H);
  * backward dG (T,B,3H) for the input side, dGh (T,B,3H) for the hidden side, W_hh panels, dh.
  */
-import { ld, sigmoid4, st, tanh4 } from './activations';
+import { lanes, ld, sigmoid4, st, tanh4 } from './activations';
 import { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, pack_bt, packed_floats } from './gemm';
+import { hidden_weight_grad } from './grads';
 import { add_rows, al4, colsum_acc, copy_rows, sum2 } from './rows';
 
 /** Floats of scratch gru_forward / gru_backward need. */
@@ -21,8 +22,9 @@ export function gru_scratch_floats(T: i32, B: i32, I: i32, H: i32): i32 {
   return max(fwd, bwd);
 }
 
-/** Gate update for one chunk (4 lanes, or 1 when scalar); gx/gh point at the r block, Hb = H in bytes. */
-function gateChunk(
+/** Gate update over n floats of one row; gx/gh point at the r block, Hb = H in bytes; h_t goes to h and o. */
+function gateRange<T>(
+  n: i32,
   gx: usize,
   gh: usize,
   Hb: usize,
@@ -32,23 +34,31 @@ function gateChunk(
   hn: usize,
   h: usize,
   o: usize,
-  s: bool,
 ): void {
-  const rg = sigmoid4(f32x4.add(f32x4.add(ld(gx, s), ld(gh, s)), ld(bs, s)));
-  const zg = sigmoid4(f32x4.add(f32x4.add(ld(gx + Hb, s), ld(gh + Hb, s)), ld(bs + Hb, s)));
-  const hnv = f32x4.add(ld(gh + 2 * Hb, s), ld(bhn, s));
-  const ng = tanh4(f32x4.add(f32x4.add(ld(gx + 2 * Hb, s), ld(bs + 2 * Hb, s)), f32x4.mul(rg, hnv)));
-  const hv = f32x4.add(f32x4.mul(f32x4.sub(f32x4.splat(1), zg), ng), f32x4.mul(zg, ld(hPrev, s)));
-  st(gx, rg, s);
-  st(gx + Hb, zg, s);
-  st(gx + 2 * Hb, ng, s);
-  st(hn, hnv, s);
-  st(h, hv, s);
-  st(o, hv, s);
+  const step = <usize>(lanes<T>() << 2);
+  const end = gx + ((<usize>n) << 2);
+  for (
+    ;
+    gx < end;
+    gx += step, gh += step, bs += step, bhn += step, hPrev += step, hn += step, h += step, o += step
+  ) {
+    const rg = sigmoid4(f32x4.add(f32x4.add(ld<T>(gx), ld<T>(gh)), ld<T>(bs)));
+    const zg = sigmoid4(f32x4.add(f32x4.add(ld<T>(gx + Hb), ld<T>(gh + Hb)), ld<T>(bs + Hb)));
+    const hnv = f32x4.add(ld<T>(gh + 2 * Hb), ld<T>(bhn));
+    const ng = tanh4(f32x4.add(f32x4.add(ld<T>(gx + 2 * Hb), ld<T>(bs + 2 * Hb)), f32x4.mul(rg, hnv)));
+    const hv = f32x4.add(f32x4.mul(f32x4.sub(f32x4.splat(1), zg), ng), f32x4.mul(zg, ld<T>(hPrev)));
+    st<T>(gx, rg);
+    st<T>(gx + Hb, zg);
+    st<T>(gx + 2 * Hb, ng);
+    st<T>(hn, hnv);
+    st<T>(h, hv);
+    st<T>(o, hv);
+  }
 }
 
-/** Gate backward for one chunk: writes dG = [dr, dz, dn] and dGh = [dr, dz, r·dn] (pre-activation), dh ← z·dh. */
-function gateBackChunk(
+/** Gate backward over n floats of one row: dG = [dr, dz, dn], dGh = [dr, dz, r·dn] (pre-activation), dh ← z·dh. */
+function gateBackRange<T>(
+  n: i32,
   g: usize,
   Hb: usize,
   hn: usize,
@@ -56,23 +66,26 @@ function gateBackChunk(
   dh: usize,
   dG: usize,
   dGh: usize,
-  s: bool,
 ): void {
   const one = f32x4.splat(1);
-  const rg = ld(g, s);
-  const zg = ld(g + Hb, s);
-  const ng = ld(g + 2 * Hb, s);
-  const dhv = ld(dh, s);
-  const dan = f32x4.mul(f32x4.mul(dhv, f32x4.sub(one, zg)), f32x4.sub(one, f32x4.mul(ng, ng)));
-  const dar = f32x4.mul(f32x4.mul(dan, ld(hn, s)), f32x4.mul(rg, f32x4.sub(one, rg)));
-  const daz = f32x4.mul(f32x4.mul(dhv, f32x4.sub(ld(hPrev, s), ng)), f32x4.mul(zg, f32x4.sub(one, zg)));
-  st(dG, dar, s);
-  st(dG + Hb, daz, s);
-  st(dG + 2 * Hb, dan, s);
-  st(dGh, dar, s);
-  st(dGh + Hb, daz, s);
-  st(dGh + 2 * Hb, f32x4.mul(dan, rg), s);
-  st(dh, f32x4.mul(dhv, zg), s);
+  const step = <usize>(lanes<T>() << 2);
+  const end = g + ((<usize>n) << 2);
+  for (; g < end; g += step, hn += step, hPrev += step, dh += step, dG += step, dGh += step) {
+    const rg = ld<T>(g);
+    const zg = ld<T>(g + Hb);
+    const ng = ld<T>(g + 2 * Hb);
+    const dhv = ld<T>(dh);
+    const dan = f32x4.mul(f32x4.mul(dhv, f32x4.sub(one, zg)), f32x4.sub(one, f32x4.mul(ng, ng)));
+    const dar = f32x4.mul(f32x4.mul(dan, ld<T>(hn)), f32x4.mul(rg, f32x4.sub(one, rg)));
+    const daz = f32x4.mul(f32x4.mul(dhv, f32x4.sub(ld<T>(hPrev), ng)), f32x4.mul(zg, f32x4.sub(one, zg)));
+    st<T>(dG, dar);
+    st<T>(dG + Hb, daz);
+    st<T>(dG + 2 * Hb, dan);
+    st<T>(dGh, dar);
+    st<T>(dGh + Hb, daz);
+    st<T>(dGh + 2 * Hb, f32x4.mul(dan, rg));
+    st<T>(dh, f32x4.mul(dhv, zg));
+  }
 }
 
 /** x (T,B,I), h0 (B,H) or 0 → out (T,B,·) row stride ldo, hN (B,H); fills gates, hs, hn. */
@@ -98,6 +111,8 @@ export function gru_forward(
 ): void {
   const G = 3 * H;
   const Hb = (<usize>H) << 2;
+  const H4 = H & ~3;
+  const tail = (<usize>H4) << 2;
   const packIh = scratch;
   const packHh = packIh + ((<usize>al4(packed_floats(I, G))) << 2);
   const bsum = packHh + ((<usize>al4(packed_floats(H, G))) << 2);
@@ -126,45 +141,29 @@ export function gru_forward(
       const rg = <usize>b * 3 * Hb;
       const rh = <usize>b * Hb;
       const o = out + ((<usize>(t * B + b) * <usize>ldo) << 2);
-      let j = 0;
-      for (; j + 4 <= H; j += 4) {
-        const q = (<usize>j) << 2;
-        gateChunk(
-          g + rg + q,
-          gh + rg + q,
-          Hb,
-          bsum + q,
-          bhn + q,
-          hPrev + rh + q,
-          hnt + rh + q,
-          hCur + rh + q,
-          o + q,
-          false,
-        );
-      }
-      for (; j < H; j++) {
-        const q = (<usize>j) << 2;
-        gateChunk(
-          g + rg + q,
-          gh + rg + q,
-          Hb,
-          bsum + q,
-          bhn + q,
-          hPrev + rh + q,
-          hnt + rh + q,
-          hCur + rh + q,
-          o + q,
-          true,
-        );
-      }
+      const rt = rh + tail;
+      gateRange<v128>(H4, g + rg, gh + rg, Hb, bsum, bhn, hPrev + rh, hnt + rh, hCur + rh, o);
+      gateRange<f32>(
+        H - H4,
+        g + rg + tail,
+        gh + rg + tail,
+        Hb,
+        bsum + tail,
+        bhn + tail,
+        hPrev + rt,
+        hnt + rt,
+        hCur + rt,
+        o + tail,
+      );
     }
   }
   copy_rows(B, H, hs + (reverse ? 0 : <usize>T * hB), H, hN, H);
 }
 
 /**
- * Backward through time. dOut (T,B,·) row stride ldo, dhN (B,H) or 0. Writes dX (T,B,I) (adds when accDx; 0 = skip)
- * and dh0 (B,H) (0 = skip); adds into gWIh (3H,I), gWHh (3H,H), gBIh, gBHh (3H) (0 = absent).
+ * Backward through time (h0zero: forward ran from a zero initial state). dOut (T,B,·) row stride ldo, dhN (B,H)
+ * or 0. Writes dX (T,B,I) (adds when accDx; 0 = skip) and dh0 (B,H) (0 = skip); adds into gWIh (3H,I),
+ * gWHh (3H,H), gBIh, gBHh (3H) (0 = absent).
  */
 export function gru_backward(
   T: i32,
@@ -177,6 +176,7 @@ export function gru_backward(
   wHh: usize,
   gates: usize,
   hs: usize,
+  h0zero: bool,
   hn: usize,
   dOut: usize,
   ldo: i32,
@@ -192,6 +192,8 @@ export function gru_backward(
 ): void {
   const G = 3 * H;
   const Hb = (<usize>H) << 2;
+  const H4 = H & ~3;
+  const tail = (<usize>H4) << 2;
   const dG = scratch;
   const dGh = dG + ((<usize>al4(T * B * G)) << 2);
   const packHh = dGh + ((<usize>al4(T * B * G)) << 2);
@@ -212,33 +214,18 @@ export function gru_backward(
     for (let b = 0; b < B; b++) {
       const rg = <usize>b * 3 * Hb;
       const rh = <usize>b * Hb;
-      let j = 0;
-      for (; j + 4 <= H; j += 4) {
-        const q = (<usize>j) << 2;
-        gateBackChunk(
-          g + rg + q,
-          Hb,
-          hnt + rh + q,
-          hPrev + rh + q,
-          dh + rh + q,
-          dg + rg + q,
-          dgh + rg + q,
-          false,
-        );
-      }
-      for (; j < H; j++) {
-        const q = (<usize>j) << 2;
-        gateBackChunk(
-          g + rg + q,
-          Hb,
-          hnt + rh + q,
-          hPrev + rh + q,
-          dh + rh + q,
-          dg + rg + q,
-          dgh + rg + q,
-          true,
-        );
-      }
+      const rt = rh + tail;
+      gateBackRange<v128>(H4, g + rg, Hb, hnt + rh, hPrev + rh, dh + rh, dg + rg, dgh + rg);
+      gateBackRange<f32>(
+        H - H4,
+        g + rg + tail,
+        Hb,
+        hnt + rt,
+        hPrev + rt,
+        dh + rt,
+        dg + rg + tail,
+        dgh + rg + tail,
+      );
     }
     gemm_nn_packed(B, H, G, dgh, G, packHh, dh, H, true);
   }
@@ -246,7 +233,7 @@ export function gru_backward(
 
   const TB = T * B;
   if (gWIh !== 0) gemm_tn(G, I, TB, dG, G, x, I, gWIh, I, true);
-  if (gWHh !== 0) gemm_tn(G, H, TB, dGh, G, hs + (reverse ? hB : 0), H, gWHh, H, true);
+  hidden_weight_grad(T, B, G, H, dGh, hs, reverse, h0zero, gWHh);
   colsum_acc(TB, G, dG, G, gBIh);
   colsum_acc(TB, G, dGh, G, gBHh);
   if (dX !== 0) gemm_nn(TB, I, G, dG, G, wIh, I, dX, I, accDx);

@@ -10,8 +10,9 @@
  * Scratch (lstm_scratch_floats): forward W_ihᵀ, W_hhᵀ, W_hrᵀ panels and b_ih + b_hh; backward dG (T,B,4H),
  * W_hh and W_hr panels, dh, dc, dm, and dh for every step (T,B,P) when P > 0.
  */
-import { ld, sigmoid4, st, tanh4 } from './activations';
+import { lanes, ld, sigmoid4, st, tanh4 } from './activations';
 import { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, pack_bt, packed_floats } from './gemm';
+import { hidden_weight_grad } from './grads';
 import { add_rows, al4, colsum_acc, copy_rows, sum2 } from './rows';
 
 function hOut(H: i32, P: i32): i32 {
@@ -33,8 +34,9 @@ export function lstm_scratch_floats(T: i32, B: i32, I: i32, H: i32, P: i32): i32
   return max(fwd, bwd);
 }
 
-/** Cell update for one chunk (4 lanes, or 1 when scalar); g points at the i block, Hb = H in bytes. */
-function cellChunk(
+/** Cell update over n floats of one row; g points at the i block, Hb = H in bytes; h_t goes to h and o. */
+function cellRange<T>(
+  n: i32,
   g: usize,
   Hb: usize,
   bs: usize,
@@ -43,27 +45,31 @@ function cellChunk(
   tc: usize,
   h: usize,
   o: usize,
-  s: bool,
 ): void {
-  const ig = sigmoid4(f32x4.add(ld(g, s), ld(bs, s)));
-  const fg = sigmoid4(f32x4.add(ld(g + Hb, s), ld(bs + Hb, s)));
-  const gg = tanh4(f32x4.add(ld(g + 2 * Hb, s), ld(bs + 2 * Hb, s)));
-  const og = sigmoid4(f32x4.add(ld(g + 3 * Hb, s), ld(bs + 3 * Hb, s)));
-  const cv = f32x4.add(f32x4.mul(fg, ld(cPrev, s)), f32x4.mul(ig, gg));
-  const tv = tanh4(cv);
-  const hv = f32x4.mul(og, tv);
-  st(g, ig, s);
-  st(g + Hb, fg, s);
-  st(g + 2 * Hb, gg, s);
-  st(g + 3 * Hb, og, s);
-  st(c, cv, s);
-  st(tc, tv, s);
-  st(h, hv, s);
-  if (o !== 0) st(o, hv, s);
+  const step = <usize>(lanes<T>() << 2);
+  const end = g + ((<usize>n) << 2);
+  for (; g < end; g += step, bs += step, cPrev += step, c += step, tc += step, h += step, o += step) {
+    const ig = sigmoid4(f32x4.add(ld<T>(g), ld<T>(bs)));
+    const fg = sigmoid4(f32x4.add(ld<T>(g + Hb), ld<T>(bs + Hb)));
+    const gg = tanh4(f32x4.add(ld<T>(g + 2 * Hb), ld<T>(bs + 2 * Hb)));
+    const og = sigmoid4(f32x4.add(ld<T>(g + 3 * Hb), ld<T>(bs + 3 * Hb)));
+    const cv = f32x4.add(f32x4.mul(fg, ld<T>(cPrev)), f32x4.mul(ig, gg));
+    const tv = tanh4(cv);
+    const hv = f32x4.mul(og, tv);
+    st<T>(g, ig);
+    st<T>(g + Hb, fg);
+    st<T>(g + 2 * Hb, gg);
+    st<T>(g + 3 * Hb, og);
+    st<T>(c, cv);
+    st<T>(tc, tv);
+    st<T>(h, hv);
+    st<T>(o, hv);
+  }
 }
 
-/** Cell backward for one chunk: from dm (= dL/dm_t) and running dc, writes dG (4 blocks) and dc ← dc_(t-1). */
-function cellBackChunk(
+/** Cell backward over n floats of one row: from dm = dL/dm_t and running dc, writes dG (4 blocks), dc ← dc_(t-1). */
+function cellBackRange<T>(
+  n: i32,
   g: usize,
   Hb: usize,
   tc: usize,
@@ -71,21 +77,24 @@ function cellBackChunk(
   dm: usize,
   dc: usize,
   dG: usize,
-  s: bool,
 ): void {
   const one = f32x4.splat(1);
-  const ig = ld(g, s);
-  const fg = ld(g + Hb, s);
-  const gg = ld(g + 2 * Hb, s);
-  const og = ld(g + 3 * Hb, s);
-  const tv = ld(tc, s);
-  const dmv = ld(dm, s);
-  const dct = f32x4.add(ld(dc, s), f32x4.mul(f32x4.mul(dmv, og), f32x4.sub(one, f32x4.mul(tv, tv))));
-  st(dG, f32x4.mul(f32x4.mul(dct, gg), f32x4.mul(ig, f32x4.sub(one, ig))), s);
-  st(dG + Hb, f32x4.mul(f32x4.mul(dct, ld(cPrev, s)), f32x4.mul(fg, f32x4.sub(one, fg))), s);
-  st(dG + 2 * Hb, f32x4.mul(f32x4.mul(dct, ig), f32x4.sub(one, f32x4.mul(gg, gg))), s);
-  st(dG + 3 * Hb, f32x4.mul(f32x4.mul(dmv, tv), f32x4.mul(og, f32x4.sub(one, og))), s);
-  st(dc, f32x4.mul(dct, fg), s);
+  const step = <usize>(lanes<T>() << 2);
+  const end = g + ((<usize>n) << 2);
+  for (; g < end; g += step, tc += step, cPrev += step, dm += step, dc += step, dG += step) {
+    const ig = ld<T>(g);
+    const fg = ld<T>(g + Hb);
+    const gg = ld<T>(g + 2 * Hb);
+    const og = ld<T>(g + 3 * Hb);
+    const tv = ld<T>(tc);
+    const dmv = ld<T>(dm);
+    const dct = f32x4.add(ld<T>(dc), f32x4.mul(f32x4.mul(dmv, og), f32x4.sub(one, f32x4.mul(tv, tv))));
+    st<T>(dG, f32x4.mul(f32x4.mul(dct, gg), f32x4.mul(ig, f32x4.sub(one, ig))));
+    st<T>(dG + Hb, f32x4.mul(f32x4.mul(dct, ld<T>(cPrev)), f32x4.mul(fg, f32x4.sub(one, fg))));
+    st<T>(dG + 2 * Hb, f32x4.mul(f32x4.mul(dct, ig), f32x4.sub(one, f32x4.mul(gg, gg))));
+    st<T>(dG + 3 * Hb, f32x4.mul(f32x4.mul(dmv, tv), f32x4.mul(og, f32x4.sub(one, og))));
+    st<T>(dc, f32x4.mul(dct, fg));
+  }
 }
 
 /**
@@ -134,6 +143,8 @@ export function lstm_forward(
   const cB = (<usize>(B * H)) << 2;
   const gB = (<usize>(B * G)) << 2;
   const Hb = (<usize>H) << 2;
+  const H4 = H & ~3;
+  const tail = (<usize>H4) << 2;
   copy_rows(B, Ho, h0, Ho, hs + (reverse ? <usize>T * hB : 0), Ho);
   copy_rows(B, H, c0, H, cs + (reverse ? <usize>T * cB : 0), H);
   for (let s = 0; s < T; s++) {
@@ -145,33 +156,27 @@ export function lstm_forward(
     const cPrev = cs + prev * cB;
     const cCur = cs + cur * cB;
     const tct = tc + <usize>t * cB;
-    // Without projection the cell writes h_t straight into hs and out; with one it writes m_t.
+    // Without a projection the cell writes h_t straight into hs and out; with one it writes m_t.
     const hDst = P > 0 ? m + <usize>t * cB : hs + cur * hB;
     for (let b = 0; b < B; b++) {
       const rg = g + <usize>b * (Hb << 2);
       const rc = <usize>b * Hb;
-      const o: usize = P > 0 ? 0 : out + ((<usize>(t * B + b) * <usize>ldo) << 2);
-      let j = 0;
-      for (; j + 4 <= H; j += 4) {
-        const q = (<usize>j) << 2;
-        const oq: usize = o === 0 ? 0 : o + q;
-        cellChunk(
-          rg + q,
-          Hb,
-          bsum + q,
-          cPrev + rc + q,
-          cCur + rc + q,
-          tct + rc + q,
-          hDst + rc + q,
-          oq,
-          false,
-        );
-      }
-      for (; j < H; j++) {
-        const q = (<usize>j) << 2;
-        const oq: usize = o === 0 ? 0 : o + q;
-        cellChunk(rg + q, Hb, bsum + q, cPrev + rc + q, cCur + rc + q, tct + rc + q, hDst + rc + q, oq, true);
-      }
+      // With a projection, o repeats hDst (m_t) instead of writing out.
+      const o = P > 0 ? hDst + rc : out + ((<usize>(t * B + b) * <usize>ldo) << 2);
+      const hr = hDst + rc;
+      cellRange<v128>(H4, rg, Hb, bsum, cPrev + rc, cCur + rc, tct + rc, hr, o);
+      const rt = rc + tail;
+      cellRange<f32>(
+        H - H4,
+        rg + tail,
+        Hb,
+        bsum + tail,
+        cPrev + rt,
+        cCur + rt,
+        tct + rt,
+        hr + tail,
+        o + tail,
+      );
     }
     if (P > 0) {
       gemm_nn_packed(B, P, H, hDst, H, packHr, hs + cur * hB, P, false);
@@ -184,9 +189,9 @@ export function lstm_forward(
 }
 
 /**
- * Backward through time. dOut (T,B,·) row stride ldo, dhN (B,Hout) / dcN (B,H) or 0. Writes dX (T,B,I) (adds when
- * accDx; 0 = skip), dh0 (B,Hout), dc0 (B,H) (0 = skip); adds into gWIh (4H,I), gWHh (4H,Hout), gBIh, gBHh (4H),
- * gWHr (P,H) (0 = absent).
+ * Backward through time (h0zero: forward ran from a zero initial state). dOut (T,B,·) row stride ldo,
+ * dhN (B,Hout) / dcN (B,H) or 0. Writes dX (T,B,I) (adds when accDx; 0 = skip), dh0 (B,Hout), dc0 (B,H)
+ * (0 = skip); adds into gWIh (4H,I), gWHh (4H,Hout), gBIh, gBHh (4H), gWHr (P,H) (0 = absent).
  */
 export function lstm_backward(
   T: i32,
@@ -201,6 +206,7 @@ export function lstm_backward(
   wHr: usize,
   gates: usize,
   hs: usize,
+  h0zero: bool,
   cs: usize,
   tc: usize,
   m: usize,
@@ -237,6 +243,8 @@ export function lstm_backward(
   const cB = (<usize>(B * H)) << 2;
   const gB = (<usize>(B * G)) << 2;
   const Hb = (<usize>H) << 2;
+  const H4 = H & ~3;
+  const tail = (<usize>H4) << 2;
   for (let s = 0; s < T; s++) {
     const t = reverse ? s : T - 1 - s;
     add_rows(B, Ho, dOut + ((<usize>(t * B) * <usize>ldo) << 2), ldo, dh, Ho);
@@ -253,33 +261,9 @@ export function lstm_backward(
     for (let b = 0; b < B; b++) {
       const rg = <usize>b * (Hb << 2);
       const rc = <usize>b * Hb;
-      let j = 0;
-      for (; j + 4 <= H; j += 4) {
-        const q = (<usize>j) << 2;
-        cellBackChunk(
-          g + rg + q,
-          Hb,
-          tct + rc + q,
-          cPrev + rc + q,
-          dmt + rc + q,
-          dc + rc + q,
-          dg + rg + q,
-          false,
-        );
-      }
-      for (; j < H; j++) {
-        const q = (<usize>j) << 2;
-        cellBackChunk(
-          g + rg + q,
-          Hb,
-          tct + rc + q,
-          cPrev + rc + q,
-          dmt + rc + q,
-          dc + rc + q,
-          dg + rg + q,
-          true,
-        );
-      }
+      const rt = rc + tail;
+      cellBackRange<v128>(H4, g + rg, Hb, tct + rc, cPrev + rc, dmt + rc, dc + rc, dg + rg);
+      cellBackRange<f32>(H - H4, g + rg + tail, Hb, tct + rt, cPrev + rt, dmt + rt, dc + rt, dg + rg + tail);
     }
     if (s < T - 1 || dh0 !== 0) gemm_nn_packed(B, Ho, G, dg, G, packHh, dh, Ho, false);
   }
@@ -288,7 +272,7 @@ export function lstm_backward(
 
   const TB = T * B;
   if (gWIh !== 0) gemm_tn(G, I, TB, dG, G, x, I, gWIh, I, true);
-  if (gWHh !== 0) gemm_tn(G, Ho, TB, dG, G, hs + (reverse ? hB : 0), Ho, gWHh, Ho, true);
+  hidden_weight_grad(T, B, G, Ho, dG, hs, reverse, h0zero, gWHh);
   colsum_acc(TB, G, dG, G, gBIh);
   colsum_acc(TB, G, dG, G, gBHh);
   if (P > 0 && gWHr !== 0) gemm_tn(P, H, TB, dhAll, P, m, H, gWHr, H, true);

@@ -6,8 +6,9 @@
  * order (forward: slot 0 = h0, slot t+1 = h_t; reverse: slot t = h_t, slot T = h0).
  * Scratch (rnn_scratch_floats): forward W_ihᵀ, W_hhᵀ panels and b_ih + b_hh; backward dG (T,B,H), W_hh panels, dh.
  */
-import { ld, relu4, st, tanh4 } from './activations';
+import { lanes, ld, relu4, st, tanh4 } from './activations';
 import { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, pack_bt, packed_floats } from './gemm';
+import { hidden_weight_grad } from './grads';
 import { add_rows, al4, colsum_acc, copy_rows, sum2 } from './rows';
 
 /** Floats of scratch rnn_forward / rnn_backward need. */
@@ -17,22 +18,30 @@ export function rnn_scratch_floats(T: i32, B: i32, I: i32, H: i32): i32 {
   return max(fwd, bwd);
 }
 
-/** One chunk (4 lanes, or 1 when scalar) of h = act(pre + bias), written to hs and out. */
-function actChunk(p: usize, bs: usize, h: usize, o: usize, relu: bool, s: bool): void {
-  const a = f32x4.add(ld(p, s), ld(bs, s));
-  const v = relu ? relu4(a) : tanh4(a);
-  st(h, v, s);
-  st(o, v, s);
+/** h = act(pre + bias) over n floats of one row, written to hs and out. */
+function actRange<T>(n: i32, p: usize, bs: usize, h: usize, o: usize, relu: bool): void {
+  const step = <usize>(lanes<T>() << 2);
+  const end = p + ((<usize>n) << 2);
+  for (; p < end; p += step, bs += step, h += step, o += step) {
+    const a = f32x4.add(ld<T>(p), ld<T>(bs));
+    const v = relu ? relu4(a) : tanh4(a);
+    st<T>(h, v);
+    st<T>(o, v);
+  }
 }
 
-/** dG = dh · act'(h) for one chunk: 1 - h² (tanh) or [h > 0] (relu). */
-function dactChunk(dh: usize, h: usize, dg: usize, relu: bool, s: bool): void {
-  const hv = ld(h, s);
-  const d = ld(dh, s);
-  const r = relu
-    ? v128.and(d, f32x4.gt(hv, f32x4.splat(0)))
-    : f32x4.mul(d, f32x4.sub(f32x4.splat(1), f32x4.mul(hv, hv)));
-  st(dg, r, s);
+/** dG = dh · act'(h) over n floats: 1 - h² (tanh) or [h > 0] (relu). */
+function dactRange<T>(n: i32, dh: usize, h: usize, dg: usize, relu: bool): void {
+  const step = <usize>(lanes<T>() << 2);
+  const end = dh + ((<usize>n) << 2);
+  for (; dh < end; dh += step, h += step, dg += step) {
+    const hv = ld<T>(h);
+    const d = ld<T>(dh);
+    const r = relu
+      ? v128.and(d, f32x4.gt(hv, f32x4.splat(0)))
+      : f32x4.mul(d, f32x4.sub(f32x4.splat(1), f32x4.mul(hv, hv)));
+    st<T>(dg, r);
+  }
 }
 
 /** x (T,B,I), h0 (B,H) or 0 → out (T,B,·) with row stride ldo, hN (B,H); fills pre, hs. */
@@ -64,6 +73,8 @@ export function rnn_forward(
   sum2(H, bIh, bHh, bsum);
   gemm_nn_packed(T * B, H, I, x, I, packIh, pre, H, false);
   const stateB = (<usize>(B * H)) << 2;
+  const H4 = H & ~3;
+  const tail = (<usize>H4) << 2;
   copy_rows(B, H, h0, H, hs + (reverse ? <usize>T * stateB : 0), H);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
@@ -74,23 +85,17 @@ export function rnn_forward(
     for (let b = 0; b < B; b++) {
       const row = (<usize>(b * H)) << 2;
       const o = out + ((<usize>(t * B + b) * <usize>ldo) << 2);
-      let j = 0;
-      for (; j + 4 <= H; j += 4) {
-        const c = (<usize>j) << 2;
-        actChunk(p + row + c, bsum + c, hCur + row + c, o + c, relu, false);
-      }
-      for (; j < H; j++) {
-        const c = (<usize>j) << 2;
-        actChunk(p + row + c, bsum + c, hCur + row + c, o + c, relu, true);
-      }
+      actRange<v128>(H4, p + row, bsum, hCur + row, o, relu);
+      actRange<f32>(H - H4, p + row + tail, bsum + tail, hCur + row + tail, o + tail, relu);
     }
   }
   copy_rows(B, H, hs + (reverse ? 0 : <usize>T * stateB), H, hN, H);
 }
 
 /**
- * Backward through time. dOut (T,B,·) row stride ldo, dhN (B,H) or 0. Writes dX (T,B,I) (or adds when accDx;
- * 0 = skip) and dh0 (B,H) (0 = skip); adds into gWIh (H,I), gWHh (H,H), gBIh, gBHh (H) (0 = absent).
+ * Backward through time (h0zero: forward ran from a zero initial state). dOut (T,B,·) row stride ldo, dhN (B,H)
+ * or 0. Writes dX (T,B,I) (adds when accDx; 0 = skip) and dh0 (B,H) (0 = skip); adds into gWIh (H,I),
+ * gWHh (H,H), gBIh, gBHh (H) (0 = absent).
  */
 export function rnn_backward(
   T: i32,
@@ -103,6 +108,7 @@ export function rnn_backward(
   wIh: usize,
   wHh: usize,
   hs: usize,
+  h0zero: bool,
   dOut: usize,
   ldo: i32,
   dhN: usize,
@@ -126,22 +132,16 @@ export function rnn_backward(
     add_rows(B, H, dOut + ((<usize>(t * B) * <usize>ldo) << 2), ldo, dh, H);
     const h = hs + <usize>(reverse ? t : t + 1) * stateB;
     const g = dG + <usize>t * stateB;
-    const n = B * H;
-    let j = 0;
-    for (; j + 4 <= n; j += 4) {
-      const c = (<usize>j) << 2;
-      dactChunk(dh + c, h + c, g + c, relu, false);
-    }
-    for (; j < n; j++) {
-      const c = (<usize>j) << 2;
-      dactChunk(dh + c, h + c, g + c, relu, true);
-    }
+    const n4 = (B * H) & ~3;
+    const rest = (<usize>n4) << 2;
+    dactRange<v128>(n4, dh, h, g, relu);
+    dactRange<f32>(B * H - n4, dh + rest, h + rest, g + rest, relu);
     if (s < T - 1 || dh0 !== 0) gemm_nn_packed(B, H, H, g, H, packHh, dh, H, false);
   }
   if (dh0 !== 0) copy_rows(B, H, dh, H, dh0, H);
   const TB = T * B;
   if (gWIh !== 0) gemm_tn(H, I, TB, dG, H, x, I, gWIh, I, true);
-  if (gWHh !== 0) gemm_tn(H, H, TB, dG, H, hs + (reverse ? stateB : 0), H, gWHh, H, true);
+  hidden_weight_grad(T, B, H, H, dG, hs, reverse, h0zero, gWHh);
   colsum_acc(TB, H, dG, H, gBIh);
   colsum_acc(TB, H, dG, H, gBHh);
   if (dX !== 0) gemm_nn(TB, I, H, dG, H, wIh, I, dX, I, accDx);

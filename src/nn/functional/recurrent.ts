@@ -63,14 +63,27 @@ function copyIn(data: Float32Array, owned: Owned | null): number {
   return p;
 }
 
+/** dst (A2, A1, inner) ← src (A1, A2, inner): swaps the two leading dims while copying. */
+function swapInto(src: Float32Array, dst: Float32Array, a1: number, a2: number, inner: number): void {
+  for (let i = 0; i < a1; i++) {
+    for (let j = 0; j < a2; j++) {
+      const so = (i * a2 + j) * inner;
+      const d0 = (j * a1 + i) * inner;
+      if (inner === 1) dst[d0] = src[so];
+      else dst.set(src.subarray(so, so + inner), d0);
+    }
+  }
+}
+
 function pointerOf(t: Tensor | null, owned: Owned): number {
   if (t === null) return 0;
   return t.isWasm ? t.wasmPtr : copyIn(t.data, owned);
 }
 
 /**
- * x (T,B,I) time-major; h0 (D,B,Hout) or null; c0 (D,B,H) or null (LSTM).
- * Returns out (T,B,D·Hout), hN (D,B,Hout), cN (D,B,H) (LSTM) or null.
+ * x (T,B,I) time-major, or (B,T,I) with `inputBatchFirst`; h0 (D,B,Hout) or null; c0 (D,B,H) or null (LSTM).
+ * Returns out (T,B,D·Hout) — (B,T,D·Hout) with `outputBatchFirst` —, hN (D,B,Hout), cN (D,B,H) (LSTM) or null.
+ * The batch-first transposes happen while copying to and from WebAssembly memory, at no extra pass.
  */
 export function recurrentLayer(
   s: LayerShape,
@@ -78,6 +91,7 @@ export function recurrentLayer(
   params: LayerParams[],
   h0: Tensor | null,
   c0: Tensor | null,
+  layout: { inputBatchFirst?: boolean; outputBatchFirst?: boolean } = {},
 ): [Tensor, Tensor, Tensor | null] {
   const k = backend === 'wasm' ? fast : reference;
   const D = s.directions;
@@ -86,8 +100,18 @@ export function recurrentLayer(
   const nH = D * s.B * Hout;
   const nC = s.mode === 'lstm' ? D * s.B * s.hiddenSize : 0;
   const owned: Owned = { ptrs: [], freed: false };
+  const inBF = layout.inputBatchFirst ?? false;
+  const outBF = layout.outputBatchFirst ?? false;
+  const nX = s.T * s.B * s.inputSize;
 
-  const xPtr = pointerOf(x, owned);
+  let xPtr: number;
+  if (inBF) {
+    xPtr = alloc(nX);
+    owned.ptrs.push(xPtr);
+    swapInto(x.data, f32view(xPtr, nX), s.B, s.T, s.inputSize);
+  } else {
+    xPtr = pointerOf(x, owned);
+  }
   const h0Ptr = pointerOf(h0, owned);
   const c0Ptr = pointerOf(c0, owned);
   const ptrs = (p: LayerParams): DirectionParams => ({
@@ -112,7 +136,14 @@ export function recurrentLayer(
     nC > 0 ? outPtr + (nOut + nH) * 4 : 0,
     ws,
   );
-  const combinedData = Float32Array.from(f32view(outPtr, nOut + nH + nC));
+  const combinedData = new Float32Array(nOut + nH + nC);
+  const produced = f32view(outPtr, nOut + nH + nC);
+  if (outBF) {
+    swapInto(produced.subarray(0, nOut), combinedData, s.T, s.B, D * Hout);
+    combinedData.set(produced.subarray(nOut), nOut);
+  } else {
+    combinedData.set(produced);
+  }
   free(outPtr);
 
   const paramTensors = params.flatMap((p) =>
@@ -129,9 +160,15 @@ export function recurrentLayer(
       tmp.push(p);
       return p;
     };
-    const gPtr = copyIn(g, null);
-    tmp.push(gPtr);
-    const dX = x.requiresGrad ? take(x.numel()) : 0;
+    const gPtr = take(g.length);
+    const gView = f32view(gPtr, g.length);
+    if (outBF) {
+      swapInto(g.subarray(0, nOut), gView, s.B, s.T, D * Hout);
+      gView.set(g.subarray(nOut), nOut);
+    } else {
+      gView.set(g);
+    }
+    const dX = x.requiresGrad ? take(nX) : 0;
     const dh0 = h0?.requiresGrad ? take(nH) : 0;
     const dc0 = c0?.requiresGrad ? take(nC) : 0;
     const gradPtr = (t: Tensor | null): number => {
@@ -162,7 +199,13 @@ export function recurrentLayer(
     );
     const read = (p: number, n: number): Float32Array | null =>
       p === 0 ? null : Float32Array.from(f32view(p, n));
-    const result: InputGrad[] = [read(dX, x.numel())];
+    let gx: Float32Array | null = null;
+    if (dX !== 0) {
+      gx = new Float32Array(nX);
+      if (inBF) swapInto(f32view(dX, nX), gx, s.T, s.B, s.inputSize);
+      else gx.set(f32view(dX, nX));
+    }
+    const result: InputGrad[] = [gx];
     if (h0) result.push(read(dh0, nH));
     if (c0) result.push(read(dc0, nC));
     for (const t of paramTensors) result.push(t.gradFn === null ? ACCUMULATED : null);
@@ -177,7 +220,7 @@ export function recurrentLayer(
     };
     reclaim.register(fn, owned, owned);
   }
-  const out = reshape(narrow(combined, 0, 0, nOut), [s.T, s.B, D * Hout]);
+  const out = reshape(narrow(combined, 0, 0, nOut), outBF ? [s.B, s.T, D * Hout] : [s.T, s.B, D * Hout]);
   const hN = reshape(narrow(combined, 0, nOut, nH), [D, s.B, Hout]);
   const cN = nC > 0 ? reshape(narrow(combined, 0, nOut + nH, nC), [D, s.B, s.hiddenSize]) : null;
   return [out, hN, cN];

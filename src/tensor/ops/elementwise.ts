@@ -136,7 +136,7 @@ export function unary(x: Tensor, kind: UnaryKind): Tensor {
       dydx = (k) => y[k] * (1 - y[k]);
       break;
     case 'relu':
-      for (let k = 0; k < n; k++) y[k] = xd[k] > 0 ? xd[k] : 0;
+      for (let k = 0; k < n; k++) y[k] = Math.max(xd[k], 0);
       dydx = (k) => (xd[k] > 0 ? 1 : 0);
       break;
   }
