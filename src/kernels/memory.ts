@@ -24,8 +24,11 @@ function align(n: number): number {
 /** Bytes currently handed out (for leak checks). */
 export let allocatedBytes = 0;
 
-/** Allocates `floats` zero-filled f32 slots; returns a byte pointer. */
-export function alloc(floats: number): number {
+/**
+ * Allocates `floats` f32 slots; returns a byte pointer. Zero-filled unless `zero` is false (for buffers the
+ * caller or a kernel overwrites completely — skipping the fill matters for large workspaces).
+ */
+export function alloc(floats: number, zero = true): number {
   const bytes = align(Math.max(1, floats) * 4);
   const list = freeLists.get(bytes);
   let ptr: number;
@@ -44,7 +47,7 @@ export function alloc(floats: number): number {
   }
   sizes.set(ptr, bytes);
   allocatedBytes += bytes;
-  new Float32Array(kernels.memory.buffer, ptr, bytes >> 2).fill(0);
+  if (zero) new Float32Array(kernels.memory.buffer, ptr, bytes >> 2).fill(0);
   return ptr;
 }
 

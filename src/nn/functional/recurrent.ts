@@ -13,8 +13,8 @@ import * as fast from '../../kernels/recurrent.js';
 import * as reference from '../../kernels/reference/recurrent.js';
 import { ACCUMULATED, ensureGrad, fromOp, type InputGrad } from '../../tensor/autograd.js';
 import { isGradEnabled } from '../../tensor/grad_mode.js';
-import { narrow, reshape } from '../../tensor/ops/view.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { numel } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
 
 export type { LayerShape } from '../../kernels/recurrent.js';
 
@@ -57,7 +57,7 @@ const reclaim = new FinalizationRegistry<Owned>(freeOwned);
 
 /** Copies JS data into a fresh WebAssembly block; records it in `owned`. */
 function copyIn(data: Float32Array, owned: Owned | null): number {
-  const p = alloc(data.length);
+  const p = alloc(data.length, false);
   f32view(p, data.length).set(data);
   owned?.ptrs.push(p);
   return p;
@@ -106,7 +106,7 @@ export function recurrentLayer(
 
   let xPtr: number;
   if (inBF) {
-    xPtr = alloc(nX);
+    xPtr = alloc(nX, false);
     owned.ptrs.push(xPtr);
     swapInto(x.data, f32view(xPtr, nX), s.B, s.T, s.inputSize);
   } else {
@@ -122,9 +122,9 @@ export function recurrentLayer(
     wHr: p.wHr?.wasmPtr ?? 0,
   });
   const paramPtrs = params.map(ptrs);
-  const ws = alloc(k.layerWorkspaceFloats(s));
+  const ws = alloc(k.layerWorkspaceFloats(s), false);
   owned.ptrs.push(ws);
-  const outPtr = alloc(nOut + nH + nC);
+  const outPtr = alloc(nOut + nH + nC, false);
   k.layerForward(
     s,
     xPtr,
@@ -155,8 +155,9 @@ export function recurrentLayer(
 
   const combined = fromOp(combinedData, [nOut + nH + nC], `${s.mode.toUpperCase()}Backward`, inputs, (g) => {
     const tmp: number[] = [];
-    const take = (n: number) => {
-      const p = alloc(n);
+    // Buffers the kernel writes completely skip the zero fill; gradient sinks it accumulates into keep it.
+    const take = (n: number, zero = false) => {
+      const p = alloc(n, zero);
       tmp.push(p);
       return p;
     };
@@ -173,7 +174,7 @@ export function recurrentLayer(
     const dc0 = c0?.requiresGrad ? take(nC) : 0;
     const gradPtr = (t: Tensor | null): number => {
       if (t === null) return 0;
-      return t.requiresGrad && t.gradFn === null ? ensureGrad(t).wasmPtr : take(t.numel());
+      return t.requiresGrad && t.gradFn === null ? ensureGrad(t).wasmPtr : take(t.numel(), true);
     };
     const gradPtrs = params.map((p) => ({
       wIh: gradPtr(p.wIh),
@@ -220,8 +221,23 @@ export function recurrentLayer(
     };
     reclaim.register(fn, owned, owned);
   }
-  const out = reshape(narrow(combined, 0, 0, nOut), outBF ? [s.B, s.T, D * Hout] : [s.T, s.B, D * Hout]);
-  const hN = reshape(narrow(combined, 0, nOut, nH), [D, s.B, Hout]);
-  const cN = nC > 0 ? reshape(narrow(combined, 0, nOut + nH, nC), [D, s.B, s.hiddenSize]) : null;
+  const out = part(combined, 0, outBF ? [s.B, s.T, D * Hout] : [s.T, s.B, D * Hout]);
+  const hN = part(combined, nOut, [D, s.B, Hout]);
+  const cN = nC > 0 ? part(combined, nOut + nH, [D, s.B, s.hiddenSize]) : null;
   return [out, hN, cN];
+}
+
+/**
+ * The elements [offset, offset + numel(shape)) of a flat tensor as a tensor of `shape` that SHARES its data
+ * (no copy); its gradient is scattered back into the flat tensor's.
+ */
+function part(flat: Tensor, offset: number, shape: number[]): Tensor {
+  const n = numel(shape);
+  const data = flat.data.subarray(offset, offset + n);
+  if (!flat.requiresGrad) return new Tensor(data, shape);
+  return fromOp(data, shape, 'split', [flat], (g) => {
+    const full = new Float32Array(flat.numel());
+    full.set(g, offset);
+    return [full];
+  });
 }

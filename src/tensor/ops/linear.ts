@@ -27,19 +27,44 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
     }
   }
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return fromOp(y, [...x.shape.slice(0, -1), O], 'linear', inputs, (g) => {
-    const gx = x.requiresGrad ? new Float32Array(N * I) : null;
-    const gw = weight.requiresGrad ? new Float32Array(O * I) : null;
-    const gb = bias?.requiresGrad ? new Float32Array(O) : null;
-    for (let n = 0; n < N; n++) {
-      for (let o = 0; o < O; o++) {
-        const go = g[n * O + o];
-        if (go === 0) continue;
-        if (gb) gb[o] += go;
-        if (gx) for (let i = 0; i < I; i++) gx[n * I + i] += go * W[o * I + i];
-        if (gw) for (let i = 0; i < I; i++) gw[o * I + i] += go * X[n * I + i];
-      }
+  return fromOp(y, [...x.shape.slice(0, -1), O], 'linear', inputs, (g) => [
+    x.requiresGrad ? inputGrad(g, W, N, O, I) : null,
+    weight.requiresGrad ? weightGrad(g, X, N, O, I) : null,
+    ...(bias ? [bias.requiresGrad ? biasGrad(g, N, O) : null] : []),
+  ]);
+}
+
+/** dx (N, I) = dy (N, O) · W (O, I). */
+function inputGrad(g: Float32Array, W: Float32Array, N: number, O: number, I: number): Float32Array {
+  const gx = new Float32Array(N * I);
+  for (let n = 0; n < N; n++) {
+    const row = n * I;
+    for (let o = 0; o < O; o++) {
+      const go = g[n * O + o];
+      const w0 = o * I;
+      for (let i = 0; i < I; i++) gx[row + i] += go * W[w0 + i];
     }
-    return bias ? [gx, gw, gb] : [gx, gw];
-  });
+  }
+  return gx;
+}
+
+/** dW (O, I) = dyᵀ (O, N) · x (N, I). */
+function weightGrad(g: Float32Array, X: Float32Array, N: number, O: number, I: number): Float32Array {
+  const gw = new Float32Array(O * I);
+  for (let n = 0; n < N; n++) {
+    const x0 = n * I;
+    for (let o = 0; o < O; o++) {
+      const go = g[n * O + o];
+      const w0 = o * I;
+      for (let i = 0; i < I; i++) gw[w0 + i] += go * X[x0 + i];
+    }
+  }
+  return gw;
+}
+
+/** db (O) = Σ_n dy[n]. */
+function biasGrad(g: Float32Array, N: number, O: number): Float32Array {
+  const gb = new Float32Array(O);
+  for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) gb[o] += g[n * O + o];
+  return gb;
 }
