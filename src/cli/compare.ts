@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import pc from 'picocolors';
-import { saveCheckpoint } from '../forecast/checkpoint.js';
+import { checkpointDataOf, saveCheckpoint } from '../forecast/checkpoint.js';
 import { compareModels, defaultWorkers } from '../forecast/compare.js';
 import { MODEL_KINDS, type ModelKind } from '../forecast/models.js';
 import { formatMetricsTable, formatVerdict } from '../report/table.js';
@@ -107,15 +107,7 @@ export function compareCommand(): Command {
         mkdirSync(f.saveDir, { recursive: true });
         for (const m of r.models) {
           const path = join(f.saveDir, `${m.kind}.safetensors`);
-          saveCheckpoint(path, m.state, m.config, {
-            target: d.target,
-            features: d.featureNames,
-            seqLen: d.seqLen,
-            scalers: d.scalers,
-            targetScaler: d.targetScaler,
-            source: d.source,
-            trainedThrough: d.dates[d.split.trainEnd - 1],
-          });
+          saveCheckpoint(path, m.state, m.config, checkpointDataOf(d));
           log(`saved ${path}`);
         }
       }

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
-import { saveCheckpoint } from '../forecast/checkpoint.js';
+import { checkpointDataOf, saveCheckpoint } from '../forecast/checkpoint.js';
 import { compareModels } from '../forecast/compare.js';
 import { MODEL_KINDS, type ModelKind } from '../forecast/models.js';
 import { formatMetricsTable, formatVerdict } from '../report/table.js';
@@ -59,15 +59,7 @@ export function trainCommand(): Command {
       log(formatVerdict(r.metrics));
       if (f.save) {
         const path = resolve(f.save);
-        saveCheckpoint(path, m.state, m.config, {
-          target: d.target,
-          features: d.featureNames,
-          seqLen: d.seqLen,
-          scalers: d.scalers,
-          targetScaler: d.targetScaler,
-          source: d.source,
-          trainedThrough: d.dates[d.split.trainEnd - 1],
-        });
+        saveCheckpoint(path, m.state, m.config, checkpointDataOf(d));
         log(`saved ${path}`);
       }
     });

@@ -7,6 +7,7 @@
 import type { ScalerJSON } from '../data/scalers.js';
 import { readSafetensorsFile, writeSafetensorsFile } from '../nn/safetensors.js';
 import { MODEL_KINDS, type ModelConfig, resolveModelConfig, SequenceRegressor } from './models.js';
+import type { PreparedData } from './prepare.js';
 
 export interface CheckpointData {
   target: string;
@@ -20,6 +21,19 @@ export interface CheckpointData {
 }
 
 export const CHECKPOINT_FORMAT = 'rnnlab-checkpoint/v1';
+
+/** The data settings a model trained on `d` needs at prediction time. */
+export function checkpointDataOf(d: PreparedData): CheckpointData {
+  return {
+    target: d.target,
+    features: d.featureNames,
+    seqLen: d.seqLen,
+    scalers: d.scalers,
+    targetScaler: d.targetScaler,
+    source: d.source,
+    trainedThrough: d.dates[d.split.trainEnd - 1],
+  };
+}
 
 export function saveCheckpoint(
   path: string,

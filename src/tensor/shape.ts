@@ -20,6 +20,29 @@ export function stridesOf(shape: Shape): number[] {
   return s;
 }
 
+/**
+ * For each element of a row-major tensor of `shape`, Σ_d index_d · strides[d]: the flat offset of that element in
+ * a buffer laid out with `strides` (0 along broadcast or reduced dims, permuted strides for a transpose).
+ */
+export function stridedOffsets(shape: Shape, strides: readonly number[]): Int32Array {
+  const n = numel(shape);
+  const rank = shape.length;
+  const idx = new Int32Array(n);
+  const counter = new Array<number>(rank).fill(0);
+  let off = 0;
+  for (let k = 0; k < n; k++) {
+    idx[k] = off;
+    for (let d = rank - 1; d >= 0; d--) {
+      counter[d]++;
+      off += strides[d];
+      if (counter[d] < shape[d]) break;
+      off -= strides[d] * counter[d];
+      counter[d] = 0;
+    }
+  }
+  return idx;
+}
+
 export function formatShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }

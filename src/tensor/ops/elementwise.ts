@@ -1,6 +1,6 @@
 /** Elementwise ops with NumPy/PyTorch broadcasting, and their gradients. */
 import { fromOp } from '../autograd.js';
-import { broadcastShapes, numel, type Shape, sameShape, stridesOf } from '../shape.js';
+import { broadcastShapes, numel, type Shape, sameShape, stridedOffsets, stridesOf } from '../shape.js';
 import { type Operand, Tensor } from '../tensor.js';
 
 export type BinaryKind = 'add' | 'sub' | 'mul' | 'div';
@@ -16,29 +16,14 @@ export function saved(t: Tensor): Float32Array {
 
 /** For each output element, the flat index of the input element broadcast to it. */
 function broadcastIndex(inShape: Shape, outShape: Shape): Int32Array {
-  const n = numel(outShape);
-  const idx = new Int32Array(n);
   const rank = outShape.length;
   const inStrides = stridesOf(inShape);
   // Stride 0 along broadcast dims (missing or size 1).
-  const s = new Array<number>(rank);
-  for (let i = 0; i < rank; i++) {
+  const s = outShape.map((_, i) => {
     const j = i - (rank - inShape.length);
-    s[i] = j < 0 || inShape[j] === 1 ? 0 : inStrides[j];
-  }
-  const counter = new Array<number>(rank).fill(0);
-  let off = 0;
-  for (let k = 0; k < n; k++) {
-    idx[k] = off;
-    for (let d = rank - 1; d >= 0; d--) {
-      counter[d]++;
-      off += s[d];
-      if (counter[d] < outShape[d]) break;
-      off -= s[d] * counter[d];
-      counter[d] = 0;
-    }
-  }
-  return idx;
+    return j < 0 || inShape[j] === 1 ? 0 : inStrides[j];
+  });
+  return stridedOffsets(outShape, s);
 }
 
 /** Sums a gradient of shape `outShape` down to `inShape` (the reverse of broadcasting). */

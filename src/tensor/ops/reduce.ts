@@ -1,6 +1,6 @@
 /** Reductions: sum and mean over all elements or over given dims (with keepdim). */
 import { fromOp } from '../autograd.js';
-import { normDim, numel, stridesOf } from '../shape.js';
+import { normDim, numel, stridedOffsets, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 interface Plan {
@@ -22,20 +22,10 @@ function plan(x: Tensor, dim: number | number[] | undefined, keepdim: boolean, o
   const keptShape = x.shape.map((s, i) => (reduced[i] ? 1 : s));
   const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !reduced[i]);
   const outStrides = stridesOf(keptShape);
-  const n = x.numel();
-  const slot = new Int32Array(n);
-  const counter = new Array<number>(rank).fill(0);
-  let off = 0;
-  for (let k = 0; k < n; k++) {
-    slot[k] = off;
-    for (let d = rank - 1; d >= 0; d--) {
-      counter[d]++;
-      if (!reduced[d]) off += outStrides[d];
-      if (counter[d] < x.shape[d]) break;
-      if (!reduced[d]) off -= outStrides[d] * counter[d];
-      counter[d] = 0;
-    }
-  }
+  const slot = stridedOffsets(
+    x.shape,
+    outStrides.map((st, d) => (reduced[d] ? 0 : st)),
+  );
   return { outShape, keptShape, slot, count: numel(x.shape) / Math.max(1, numel(keptShape)) };
 }
 

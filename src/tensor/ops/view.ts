@@ -1,6 +1,6 @@
 /** Shape ops: reshape (shares storage), squeeze/unsqueeze, transpose/permute, select/narrow/slice, cat/stack. */
 import { fromOp } from '../autograd.js';
-import { formatShape, normDim, numel, stridesOf } from '../shape.js';
+import { formatShape, normDim, numel, stridedOffsets, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 export function dimIndex(dim: number, rank: number, op: string): number {
@@ -89,24 +89,10 @@ function swapLeading(x: Tensor, outShape: number[]): Tensor {
 /** For each element of the permuted tensor (row-major), its flat index in the input. */
 function permuteIndex(shape: readonly number[], p: number[]): Int32Array {
   const inStrides = stridesOf(shape);
-  const outShape = p.map((d) => shape[d]);
-  const s = p.map((d) => inStrides[d]);
-  const n = numel(shape);
-  const idx = new Int32Array(n);
-  const rank = p.length;
-  const counter = new Array<number>(rank).fill(0);
-  let off = 0;
-  for (let k = 0; k < n; k++) {
-    idx[k] = off;
-    for (let d = rank - 1; d >= 0; d--) {
-      counter[d]++;
-      off += s[d];
-      if (counter[d] < outShape[d]) break;
-      off -= s[d] * counter[d];
-      counter[d] = 0;
-    }
-  }
-  return idx;
+  return stridedOffsets(
+    p.map((d) => shape[d]),
+    p.map((d) => inStrides[d]),
+  );
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
