@@ -1,7 +1,7 @@
 /** `rnnlab compare`: train the four tutorial models, score them and the baselines on the test split, write the report. */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { checkpointDataOf, saveCheckpoint } from '../forecast/checkpoint.js';
 import { compareModels, defaultWorkers } from '../forecast/compare.js';
@@ -31,9 +31,11 @@ export function compareCommand(): Command {
         'held-out test period, score them against naive, drift and linear-AR baselines in price units, and write ' +
         'an HTML report with charts.',
     )
-    .option('--models <list>', `models to train, comma-separated (${MODEL_KINDS.join(', ')})`, modelList, [
-      ...MODEL_KINDS,
-    ]);
+    .addOption(
+      new Option('--models <list>', 'models to train, comma-separated')
+        .argParser(modelList)
+        .default([...MODEL_KINDS], MODEL_KINDS.join(',')),
+    );
   addDataOptions(cmd);
   addTrainingOptions(cmd);
   return cmd

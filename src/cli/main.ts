@@ -11,7 +11,7 @@ import { trainCommand } from './train.js';
 async function main(argv: string[]): Promise<void> {
   const program = new Command('rnnlab')
     .description(
-      'Recurrent neural networks for TypeScript and a forecasting workbench. The default job, `rnnlab compare`,\n' +
+      'Recurrent neural networks for TypeScript and a forecasting workbench. The default command, compare, ' +
         "reproduces the tutorial's DRNN/BRNN/LSTM/GRU comparison on the Dow Jones data shipped with the package, correctly.",
     )
     .version(await packageVersion())

@@ -92,11 +92,11 @@ export function addDataOptions(cmd: Command): Command {
         .choices(SCALER_KINDS as string[])
         .default('zscore' as ScalerKind),
     )
-    .option('--split <train,val,test>', 'chronological shares of the windows', splitFractions, {
-      train: 0.7,
-      val: 0.15,
-      test: 0.15,
-    })
+    .addOption(
+      new Option('--split <train,val,test>', 'chronological shares of the windows')
+        .argParser(splitFractions)
+        .default({ train: 0.7, val: 0.15, test: 0.15 }, '0.7,0.15,0.15'),
+    )
     .option('--seq-len <n>', 'window length in days', int(1), 16)
     .option('--horizon <n>', 'days ahead to forecast recursively and score per step', int(1), 1)
     .option('--drop-invalid', 'drop unparseable/empty/non-positive rows with a warning instead of failing');
