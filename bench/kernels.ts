@@ -1,8 +1,10 @@
 /**
  * Micro-benchmark of the numeric kernels (single thread): GEMM GFLOP/s, one recurrent layer forward+backward
- * (wasm vs the readable reference), and the tutorial's 2-layer LSTM training step. Prints medians.
+ * (wasm vs the readable reference), batch-1 inference (2-layer forward on one window), and the tutorial's 2-layer
+ * LSTM training step. Prints medians.
  *
  *   node dist/bench/kernels.js      (--quick skips the reference at the large shape, about 40 s of plain loops)
+ *   --only=gemm,layers,batch1,tutorial runs just the named sections.
  *
  * FLOPs: 2·M·N·K per GEMM; a layer's forward counts its input GEMM and recurrent (and projection) GEMMs, and its
  * backward is counted as 2× the forward.
@@ -179,6 +181,46 @@ function benchLayers(referenceLarge: boolean): void {
   }
 }
 
+/**
+ * Batch-1 inference: a 2-layer stack (T 16, B 1, H 64, input I then 64) forward only, the way a forecaster predicts
+ * from one window. Reports µs per forward of the whole stack through layerForward (kernels plus its thin wrapper).
+ */
+function benchBatch1(): void {
+  console.log('\nBatch-1 forward (2 layers, T16, B1, H64, input I then 64): µs per forward, median');
+  row(['mode I', 'µs', 'GFLOP/s']);
+  const [T, B, H] = [16, 1, 64];
+  for (const I of [1, 64]) {
+    for (const mode of ['lstm', 'gru', 'rnn_tanh'] as CellMode[]) {
+      const shapes: LayerShape[] = [I, H].map((inputSize) => ({
+        mode,
+        T,
+        B,
+        inputSize,
+        hiddenSize: H,
+        projSize: 0,
+        directions: 1 as const,
+        bias: true,
+      }));
+      const layers = shapes.map(makeLayer);
+      layers[1].x = layers[0].out;
+      const ws = shapes.map((s) => buffer(wasm.layerWorkspaceFloats(s)));
+      const inner = 20;
+      const run = (): void => {
+        for (let r = 0; r < inner; r++) {
+          for (let k = 0; k < 2; k++) {
+            const l = layers[k];
+            wasm.layerForward(l.s, l.x, l.params, 0, 0, l.out, l.hN, l.cN, ws[k]);
+          }
+        }
+      };
+      const ms = median(run, 51, 20) / inner;
+      const flops = shapes.reduce((a, s) => a + forwardFlops(s), 0);
+      row([`${mode} ${I}`, (ms * 1e3).toFixed(1), gf(flops, ms)]);
+      freeAll();
+    }
+  }
+}
+
 /** The tutorial LSTM: 2 layers, B16, T16, H64, input 1, then Adam over every parameter. */
 function benchTutorial(): void {
   const [T, B, H] = [16, 16, 64];
@@ -240,6 +282,9 @@ function benchTutorial(): void {
   freeAll();
 }
 
-benchGemm();
-benchLayers(!process.argv.includes('--quick'));
-benchTutorial();
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const want = (name: string): boolean => only === undefined || only.includes(name);
+if (want('gemm')) benchGemm();
+if (want('layers')) benchLayers(!process.argv.includes('--quick'));
+if (want('batch1')) benchBatch1();
+if (want('tutorial')) benchTutorial();

@@ -4,7 +4,9 @@
 // Runs every available runner (rnnlab, PyTorch, TF.js wasm, TF.js cpu) on the tutorial workload, one process at a
 // time, interleaved (rep 1: runner A model 1, runner B model 1, ..., rep 2: ...), prints a table of medians with
 // the ratio rnnlab / peer, and writes bench/results/<date>.json plus an SVG chart. --scaling runs the scaling
-// study (ms per training step, LSTM, as hidden size and sequence length grow). See README.md.
+// study (ms per training step, LSTM, as hidden size and sequence length grow); --compare times the four-model
+// `rnnlab compare` end to end against PyTorch training the four sequentially; --memory checks RSS growth over
+// long training. Every runner's JSON line is checked against the contract (contract.mjs). See README.md.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -12,12 +14,15 @@ import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { contractProblems } from './contract.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..', '..');
 const MODELS = ['drnn', 'brnn', 'lstm', 'gru'];
 const SCALING_HIDDEN = [32, 64, 128, 256, 512];
 const SCALING_SEQ = [16, 32, 64, 128, 256];
+const COMPARE_LABELS = { drnn: 'Deep RNN', brnn: 'Bidirectional RNN', lstm: 'LSTM', gru: 'GRU' };
+const MEMORY_LIMIT_PCT = 5; // issue 4: RSS after 200 epochs within 5% of RSS after 10
 const ONE_THREAD_ENV = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 const EXIT_UNAVAILABLE = 3;
 const out = (s = '') => process.stdout.write(`${s}\n`);
@@ -25,17 +30,28 @@ const err = (s = '') => process.stderr.write(`${s}\n`);
 
 const HELP = `usage: node bench/peers/run.mjs [options]
 
-  --quick               1 repetition, 2 epochs (scaling: 1 repetition, 5 steps)
+modes (default: the suite)
+  --scaling             scaling study: ms per training step, LSTM, B=16, hidden ${SCALING_HIDDEN.join(',')} (T=16)
+                        and seq ${SCALING_SEQ.join(',')} (H=64); runners rnnlab,torch unless --runners
+  --compare             four-model compare end to end: 'rnnlab compare --no-report --quiet --epochs E' (worker
+                        threads, both cores), the same with --workers 0 (rnnlab-seq, one thread), against
+                        PyTorch training the four models sequentially (torch_compare.py, one thread); wall time
+                        of each process; --epochs default 20 (compare's default)
+  --memory              RSS growth: each model trained for B epochs with RSS sampled after epochs A and B
+                        (forced GC: node --expose-gc; Python gc.collect()); limit ${MEMORY_LIMIT_PCT}%; runners rnnlab
+                        unless --runners (torch supports it too); 1 repetition unless --reps
+  --rss-epochs A,B      memory mode's sample epochs (default 10,200; --quick 2,5)
+
+options
+  --quick               1 repetition, 2 epochs (scaling: 5 steps; memory: --rss-epochs 2,5)
   --reps N              repetitions, interleaved across runners (default 3, at least 3 unless --quick)
-  --epochs N            training epochs per run; epoch 1 is warm-up (default 10)
+  --epochs N            training epochs per run; epoch 1 is warm-up (default 10; --compare: 20)
   --tfjs-epochs N       epochs for the TF.js runners, which are 10-100x slower (default min(epochs, 3))
   --models a,b          subset of drnn,brnn,lstm,gru (default all four)
   --runners a,b         subset of rnnlab,torch,tfjs-wasm,tfjs-cpu (default: all that are available;
-                        scaling default: rnnlab,torch)
+                        scaling: rnnlab,torch; compare: rnnlab,rnnlab-seq,torch; memory: rnnlab)
   --runner name=CMD     add (or replace) a runner: CMD is a command line that accepts the runner flags and
                         prints the JSON line; may be repeated
-  --scaling             scaling study: ms per training step, LSTM, B=16, hidden ${SCALING_HIDDEN.join(',')} (T=16)
-                        and seq ${SCALING_SEQ.join(',')} (H=64)
   --steps N             timed steps per scaling point (default 30)
   --timeout S           seconds before one run is killed (default 3600)
   --out DIR             results folder (default bench/results)
@@ -56,6 +72,9 @@ function parseCli() {
         runners: { type: 'string' },
         runner: { type: 'string', multiple: true, default: [] },
         scaling: { type: 'boolean', default: false },
+        compare: { type: 'boolean', default: false },
+        memory: { type: 'boolean', default: false },
+        'rss-epochs': { type: 'string' },
         steps: { type: 'string' },
         timeout: { type: 'string', default: '3600' },
         out: { type: 'string', default: join(REPO, 'bench', 'results') },
@@ -81,9 +100,23 @@ function parseCli() {
     }
     return n;
   };
-  const reps = int('reps', v.reps ?? (v.quick ? 1 : 3), 1);
-  if (!v.quick && reps < 3) err(`note: ${reps} repetition(s); the suite's published numbers use at least 3`);
-  const epochs = int('epochs', v.epochs ?? (v.quick ? 2 : 10), 1);
+  const modes = ['scaling', 'compare', 'memory'].filter((m) => v[m]);
+  if (modes.length > 1) {
+    err(`choose one mode: ${modes.map((m) => `--${m}`).join(' or ')}`);
+    process.exit(2);
+  }
+  const mode = modes[0] ?? 'suite';
+  const reps = int('reps', v.reps ?? (v.quick || mode === 'memory' ? 1 : 3), 1);
+  if (!v.quick && reps < 3 && mode !== 'memory') {
+    err(`note: ${reps} repetition(s); the suite's published numbers use at least 3`);
+  }
+  const epochs = int('epochs', v.epochs ?? (v.quick ? 2 : mode === 'compare' ? 20 : 10), 1);
+  const rssText = v['rss-epochs'] ?? (v.quick ? '2,5' : '10,200');
+  const rssEpochs = rssText.split(',').map((x) => int('rss-epochs', x.trim(), 1));
+  if (rssEpochs.length !== 2 || rssEpochs[1] <= rssEpochs[0]) {
+    err(`--rss-epochs expects two ascending epochs A,B (e.g. 10,200), got ${rssText}`);
+    process.exit(2);
+  }
   const models = (v.models ?? MODELS.join(',')).split(',').filter(Boolean);
   for (const m of models) {
     if (!MODELS.includes(m)) {
@@ -99,7 +132,9 @@ function parseCli() {
     models,
     runners: v.runners ? v.runners.split(',').filter(Boolean) : null,
     extraRunners: v.runner,
+    mode,
     scaling: v.scaling,
+    rssEpochs,
     steps: int('steps', v.steps ?? (v.quick ? 5 : 30), 1),
     timeoutMs: int('timeout', v.timeout, 1) * 1000,
     outDir: resolve(v.out),
@@ -147,7 +182,8 @@ function defaultRunners(o) {
     {
       name: 'rnnlab',
       cmd: node,
-      args: [rnnlabScript],
+      // Memory mode: --expose-gc so that the runner can force a collection before sampling RSS.
+      args: o.mode === 'memory' ? ['--expose-gc', rnnlabScript] : [rnnlabScript],
       epochs: o.epochs,
       steps: true,
       probe: () =>
@@ -185,8 +221,33 @@ function defaultRunners(o) {
   ];
 }
 
+/** Compare mode's runners: the rnnlab CLI (workers, and --workers 0) and torch_compare.py. */
+function compareRunners(o) {
+  const node = process.execPath;
+  const cli = join(REPO, 'dist', 'src', 'cli', 'main.js');
+  const cliArgs = [cli, 'compare', '--no-report', '--quiet', '--no-color', '--epochs', String(o.epochs)];
+  const cliProbe = () =>
+    existsSync(cli)
+      ? { ok: true, note: '' }
+      : { ok: false, note: `${relative(REPO, cli)} not found (build the repo: npm run build at its root)` };
+  const py = pythonForTorch();
+  const script = join(HERE, 'torch_compare.py');
+  const torchProbe = defaultRunners(o).find((r) => r.name === 'torch').probe;
+  return [
+    { name: 'rnnlab', cmd: node, args: cliArgs, output: 'cli', probe: cliProbe },
+    { name: 'rnnlab-seq', cmd: node, args: [...cliArgs, '--workers', '0'], output: 'cli', probe: cliProbe },
+    {
+      name: 'torch',
+      cmd: py,
+      args: [script, '--epochs', String(o.epochs), '--json'],
+      output: 'json',
+      probe: torchProbe,
+    },
+  ];
+}
+
 function selectRunners(o) {
-  const runners = defaultRunners(o);
+  const runners = o.mode === 'compare' ? compareRunners(o) : defaultRunners(o);
   for (const spec of o.extraRunners) {
     const eq = spec.indexOf('=');
     if (eq < 1) {
@@ -200,7 +261,11 @@ function selectRunners(o) {
     if (at >= 0) runners[at] = r;
     else runners.push(r);
   }
-  const wanted = o.runners ?? (o.scaling ? ['rnnlab', 'torch'] : runners.map((r) => r.name));
+  const defaults = {
+    scaling: ['rnnlab', 'torch'],
+    memory: ['rnnlab'],
+  };
+  const wanted = o.runners ?? defaults[o.mode] ?? runners.map((r) => r.name);
   for (const w of wanted) if (!runners.some((r) => r.name === w)) err(`note: unknown runner ${w} ignored`);
   // rnnlab first, so every repetition starts with it; then the peers in a fixed order.
   return runners.filter((r) => wanted.includes(r.name));
@@ -218,12 +283,12 @@ function lastJson(text) {
   return null;
 }
 
-/** Runs one runner process to completion; never two at once. */
-function runOnce(runner, extraArgs, o) {
+/** Runs one process to completion (never two at once): exit code, output, wall time, load average at start. */
+function runProcess(cmd, args, o) {
   return new Promise((resolveRun) => {
     const load1 = loadavg()[0];
     const t0 = performance.now();
-    const child = spawn(runner.cmd, [...runner.args, ...extraArgs, '--json'], {
+    const child = spawn(cmd, args, {
       env: { ...process.env, ...ONE_THREAD_ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -243,27 +308,46 @@ function runOnce(runner, extraArgs, o) {
     }, o.timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
-      resolveRun({ ok: false, error: e.message, wallMs: performance.now() - t0, load1 });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const wallMs = performance.now() - t0;
-      const result = lastJson(stdout);
-      if (code === 0 && result) {
-        resolveRun({ ok: true, result, wallMs, load1 });
-        return;
-      }
-      const tail = stderr.trim().split('\n').slice(-5).join('\n');
-      const why = timedOut ? `timed out after ${o.timeoutMs / 1000} s` : `exit ${code ?? signal}`;
       resolveRun({
-        ok: false,
-        error: `${why}${result ? '' : ', no JSON line'}\n${tail}`,
-        code,
-        wallMs,
+        code: null,
+        spawnError: e.message,
+        stdout,
+        stderr,
+        wallMs: performance.now() - t0,
         load1,
       });
     });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolveRun({ code, signal, timedOut, stdout, stderr, wallMs: performance.now() - t0, load1 });
+    });
   });
+}
+
+/** Why a finished process counts as failed, with the tail of its stderr. */
+function failure(p, o, extra = '') {
+  if (p.spawnError) return p.spawnError;
+  const tail = p.stderr.trim().split('\n').slice(-5).join('\n');
+  const why = p.timedOut ? `timed out after ${o.timeoutMs / 1000} s` : `exit ${p.code ?? p.signal}`;
+  return `${why}${extra}\n${tail}`;
+}
+
+/**
+ * Runs one runner (appending --json) and checks its JSON line against the contract; `expect` pins the mode and
+ * what was asked for (see contract.mjs). A line that breaks the contract makes the run a failed one.
+ */
+async function runOnce(runner, extraArgs, o, expect) {
+  const p = await runProcess(runner.cmd, [...runner.args, ...extraArgs, '--json'], o);
+  const base = { wallMs: p.wallMs, load1: p.load1 };
+  const result = lastJson(p.stdout);
+  if (p.code !== 0 || !result) {
+    return { ok: false, error: failure(p, o, result ? '' : ', no JSON line'), code: p.code, ...base };
+  }
+  const problems = contractProblems(result, expect);
+  if (problems.length > 0) {
+    return { ok: false, error: `breaks the runner contract: ${problems.join('; ')}`, result, ...base };
+  }
+  return { ok: true, result, ...base };
 }
 
 const median = (a) => {
@@ -301,6 +385,15 @@ function machineInfo() {
     loadavgAtStart: loadavg().map((x) => +x.toFixed(2)),
     node: process.versions.node,
   };
+}
+
+/** The commit the rnnlab numbers come from, and whether the working tree had changes (the engine moves fast). */
+function repoInfo() {
+  const git = (...args) => spawnSync('git', ['-C', REPO, ...args], { encoding: 'utf8', timeout: 10_000 });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return { commit: null, dirty: null };
+  const status = git('status', '--porcelain', '--untracked-files=no');
+  return { commit: head.stdout.trim(), dirty: status.status === 0 ? status.stdout.trim().length > 0 : null };
 }
 
 const today = () => {
@@ -360,7 +453,7 @@ async function suite(o) {
         k++;
         const args = ['--model', model, '--epochs', String(r.epochs)];
         process.stderr.write(`[${k}/${total}] rep ${rep} ${r.name} ${model} (${r.epochs} epochs) ... `);
-        const res = await runOnce(r, args, o);
+        const res = await runOnce(r, args, o, { mode: 'epochs', model, epochs: r.epochs });
         runs.push({ rep, runner: r.name, model, ...res });
         if (res.ok) {
           const x = res.result;
@@ -462,6 +555,7 @@ async function suite(o) {
     startedAt,
     finishedAt: new Date().toISOString(),
     machine: machineInfo(),
+    repo: repoInfo(),
     options: {
       quick: o.quick,
       reps: o.reps,
@@ -671,7 +765,12 @@ async function scaling(o) {
         const args = ['--model', 'lstm', '--hidden', String(p.hidden), '--seq', String(p.seq)];
         args.push('--steps', String(o.steps));
         process.stderr.write(`[${k}/${total}] rep ${rep} ${r.name} lstm H=${p.hidden} T=${p.seq} ... `);
-        const res = await runOnce(r, args, o);
+        const res = await runOnce(r, args, o, {
+          mode: 'steps',
+          hidden: p.hidden,
+          seq: p.seq,
+          steps: o.steps,
+        });
         runs.push({ rep, runner: r.name, ...p, ...res });
         err(res.ok ? `${fmt(res.result.msPerStep)} ms/step` : `FAILED: ${res.error}`);
       }
@@ -714,6 +813,7 @@ async function scaling(o) {
     startedAt,
     finishedAt: new Date().toISOString(),
     machine: machineInfo(),
+    repo: repoInfo(),
     options: {
       quick: o.quick,
       reps: o.reps,
@@ -765,5 +865,300 @@ async function scaling(o) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// The four-model compare, end to end
+
+/** Wall time and test MAE per model from `rnnlab compare` output (its table; best effort, null when absent). */
+function parseCompareOutput(text) {
+  const wall = /wall time ([\d.]+) s/.exec(text);
+  const mae = {};
+  for (const [kind, label] of Object.entries(COMPARE_LABELS)) {
+    // A table row: │ 4 │ Bidirectional RNN │ 370.42 │ ...
+    // (thousands separated: 1,234.56; a marker may follow the label).
+    const row = new RegExp(`│\\s*\\d+\\s*│\\s*${label}[^│]*│\\s*([\\d.,]+)\\s*│`).exec(text);
+    if (row) mae[kind] = Number(row[1].replace(/,/g, ''));
+  }
+  return { selfSeconds: wall ? Number(wall[1]) : null, testMae: mae };
+}
+
+async function compare(o) {
+  const { available, skipped } = probeAll(selectRunners(o));
+  if (available.length === 0) {
+    err('no runner available');
+    process.exit(1);
+  }
+  const startedAt = new Date().toISOString();
+  const runs = [];
+  const total = o.reps * available.length;
+  let k = 0;
+  for (let rep = 1; rep <= o.reps; rep++) {
+    for (const r of available) {
+      k++;
+      process.stderr.write(`[${k}/${total}] rep ${rep} ${r.name} compare, ${o.epochs} epochs ... `);
+      const p = await runProcess(r.cmd, r.args, o);
+      const run = { rep, runner: r.name, wallMs: p.wallMs, load1: p.load1 };
+      const json = lastJson(p.stdout);
+      if (p.code !== 0) {
+        Object.assign(run, { ok: false, error: failure(p, o) });
+      } else if (r.output === 'json' || (r.output !== 'cli' && json)) {
+        const bad = !json || !Array.isArray(json.models) || json.models.length === 0;
+        Object.assign(
+          run,
+          bad
+            ? { ok: false, error: 'no JSON line with models[]' }
+            : {
+                ok: true,
+                selfSeconds: json.workSeconds,
+                testMae: Object.fromEntries(json.models.map((m) => [m.model, m.testMae])),
+                trainSeconds: Object.fromEntries(json.models.map((m) => [m.model, m.trainSeconds])),
+                result: json,
+              },
+        );
+      } else {
+        const parsed = parseCompareOutput(p.stdout);
+        const missing = Object.keys(COMPARE_LABELS).filter((m) => parsed.testMae[m] === undefined);
+        Object.assign(run, { ok: true, ...parsed });
+        if (missing.length) run.note = `no test MAE row for ${missing.join(', ')} in its output`;
+      }
+      runs.push(run);
+      err(run.ok ? `${(p.wallMs / 1000).toFixed(2)} s` : `FAILED: ${run.error}`);
+    }
+  }
+
+  const names = available.map((r) => r.name);
+  const medians = {};
+  for (const n of names) {
+    const ok = runs.filter((x) => x.ok && x.runner === n);
+    if (ok.length === 0) continue;
+    medians[n] = {
+      n: ok.length,
+      wallSeconds: median(ok.map((x) => x.wallMs / 1000)),
+      selfSeconds: median(ok.map((x) => x.selfSeconds)),
+      testMae: Object.fromEntries(
+        Object.keys(COMPARE_LABELS).map((m) => [m, median(ok.map((x) => x.testMae?.[m]))]),
+      ),
+    };
+  }
+  const base = medians.rnnlab ? 'rnnlab' : null;
+  const ratios = {};
+  if (base) {
+    for (const n of names.filter((x) => x !== base && medians[x])) {
+      ratios[n] = {
+        wallSeconds: medians[base].wallSeconds / medians[n].wallSeconds,
+        selfSeconds:
+          medians[base].selfSeconds && medians[n].selfSeconds
+            ? medians[base].selfSeconds / medians[n].selfSeconds
+            : null,
+      };
+    }
+  }
+
+  out();
+  out(`Four-model compare, ${o.epochs} epochs each, medians over ${o.reps} repetition(s).`);
+  out('wall s = the whole process (start-up, imports, data, training, forecasts); in-process s = rnnlab:');
+  out(
+    "its own 'wall time' line (after module loading); torch: data + training + forecasts (after import torch).",
+  );
+  const rows = names.map((n) => {
+    const m = medians[n];
+    if (!m) return [n, 'failed', '-', '-', '-', '-', '-', '-'];
+    return [
+      n,
+      fmt(m.wallSeconds, 2),
+      fmt(m.selfSeconds, 2),
+      ...Object.keys(COMPARE_LABELS).map((x) => fmt(m.testMae[x], 1)),
+      m.n,
+    ];
+  });
+  out(
+    table(['runner', 'wall s', 'in-process s', 'MAE drnn', 'MAE brnn', 'MAE lstm', 'MAE gru', 'reps'], rows),
+  );
+  out('(MAE: test-period one-step MAE in price units, to show both trained the same workload; the random');
+  out(' initialisations differ, so they agree in size, not digits)');
+  if (base) {
+    out();
+    for (const [n, r] of Object.entries(ratios)) {
+      out(
+        `rnnlab / ${n}: wall ${fmt(r.wallSeconds, 3)} (${fmt(1 / r.wallSeconds, 2)}x faster)` +
+          (r.selfSeconds ? `, in-process ${fmt(r.selfSeconds, 3)} (${fmt(1 / r.selfSeconds, 2)}x)` : ''),
+      );
+    }
+    if (ratios.torch) out('target (issue 4): >= 3x faster than PyTorch sequential (wall ratio <= 0.333)');
+  }
+  for (const s of skipped) out(`skipped ${s.name}: ${s.note}`);
+  const failed = runs.filter((x) => !x.ok);
+  if (failed.length) out(`${failed.length} run(s) failed; see "runs" in the results file`);
+  const report = {
+    kind: 'compare',
+    date: today(),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: machineInfo(),
+    repo: repoInfo(),
+    options: { quick: o.quick, reps: o.reps, epochs: o.epochs, env: ONE_THREAD_ENV },
+    runners: available.map((r) => ({ name: r.name, command: [r.cmd, ...r.args], versions: r.versions })),
+    skipped,
+    medians,
+    ratioBase: base,
+    ratios,
+    runs,
+  };
+  if (o.write) {
+    const value = (_g, s) => medians[s]?.wallSeconds ?? null;
+    const body = [
+      `<text x="20" y="24" font-size="15" font-weight="bold">Four-model compare ${esc(report.date)}: ${o.epochs} epochs each, wall seconds (log scale, lower is better)</text>`,
+      `<text x="20" y="42" font-size="11" fill="#555">${esc(`${report.machine.cpu}, ${report.machine.cores} cores; medians of ${o.reps} rep(s); rnnlab: worker threads; rnnlab-seq: --workers 0; torch: sequential, one thread`)}</text>`,
+      barPanel({
+        x: 70,
+        y: 90,
+        w: 360,
+        h: 260,
+        title: 'wall time (s)',
+        groups: ['compare'],
+        series: names,
+        value,
+      }),
+      legend(names, 70, 400),
+    ].join('\n');
+    writeResults(
+      o.outDir,
+      `${report.date}-compare${o.quick ? '-quick' : ''}`,
+      report,
+      svgDoc(520, 420, body),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Memory growth
+
+async function memory(o) {
+  const { available, skipped } = probeAll(selectRunners(o));
+  if (available.length === 0) {
+    err('no runner available');
+    process.exit(1);
+  }
+  const [from, to] = o.rssEpochs;
+  const startedAt = new Date().toISOString();
+  const runs = [];
+  const total = o.reps * o.models.length * available.length;
+  let k = 0;
+  for (let rep = 1; rep <= o.reps; rep++) {
+    for (const model of o.models) {
+      for (const r of available) {
+        k++;
+        const args = ['--model', model, '--epochs', String(to), '--rss-epochs', `${from},${to}`];
+        process.stderr.write(`[${k}/${total}] rep ${rep} ${r.name} ${model} (${to} epochs) ... `);
+        const res = await runOnce(r, args, o, { mode: 'epochs', model, epochs: to });
+        if (res.ok && typeof res.result.rssGrowthPct !== 'number') {
+          Object.assign(res, {
+            ok: false,
+            error: 'no rssGrowthPct in its result (no --rss-epochs support?)',
+          });
+        }
+        runs.push({ rep, runner: r.name, model, ...res });
+        err(
+          res.ok
+            ? `RSS ${res.result.rssMbAt.map((x) => fmt(x)).join(' -> ')} MiB (${fmt(res.result.rssGrowthPct, 1)}%)`
+            : `FAILED: ${res.error}`,
+        );
+      }
+    }
+  }
+  const names = available.map((r) => r.name);
+  const medians = {};
+  for (const model of o.models) {
+    medians[model] = {};
+    for (const n of names) {
+      const ok = runs.filter((x) => x.ok && x.model === model && x.runner === n).map((x) => x.result);
+      if (ok.length === 0) continue;
+      const at = (i) => median(ok.map((x) => x.rssMbAt[i]));
+      const wasm = (i) => median(ok.map((x) => x.memoryAt?.[i]?.wasmMemoryMb));
+      medians[model][n] = {
+        n: ok.length,
+        rssFromMb: at(0),
+        rssToMb: at(ok[0].rssMbAt.length - 1),
+        growthPct: median(ok.map((x) => x.rssGrowthPct)),
+        forcedGc: ok.every((x) => x.rssForcedGc === true),
+        wasmFromMb: wasm(0),
+        wasmToMb: wasm(ok[0].rssMbAt.length - 1),
+        msPerEpoch: median(ok.map((x) => x.msPerEpoch)),
+      };
+    }
+  }
+  out();
+  out(
+    `RSS after epoch ${from} and after epoch ${to} (forced GC before each sample where marked), median over`,
+  );
+  out(`${o.reps} repetition(s); target (issue 4): growth within ${MEMORY_LIMIT_PCT}%.`);
+  const rows = [];
+  for (const model of o.models) {
+    for (const n of names) {
+      const m = medians[model][n];
+      if (!m) {
+        rows.push([model, n, 'failed', '-', '-', '-', '-', '-', '-']);
+        continue;
+      }
+      rows.push([
+        model,
+        n,
+        fmt(m.rssFromMb, 1),
+        fmt(m.rssToMb, 1),
+        `${m.growthPct >= 0 ? '+' : ''}${fmt(m.growthPct, 2)}%`,
+        Math.abs(m.growthPct) <= MEMORY_LIMIT_PCT ? 'yes' : 'NO',
+        m.forcedGc ? 'yes' : 'no',
+        m.wasmFromMb == null ? '-' : `${fmt(m.wasmFromMb, 1)} -> ${fmt(m.wasmToMb, 1)}`,
+        fmt(m.msPerEpoch),
+      ]);
+    }
+  }
+  out(
+    table(
+      [
+        'model',
+        'runner',
+        `RSS@${from} MiB`,
+        `RSS@${to} MiB`,
+        'growth',
+        `<= ${MEMORY_LIMIT_PCT}%`,
+        'forced GC',
+        'wasm MiB',
+        'ms/epoch',
+      ],
+      rows,
+    ),
+  );
+  for (const s of skipped) out(`skipped ${s.name}: ${s.note}`);
+  const failed = runs.filter((x) => !x.ok);
+  if (failed.length) out(`${failed.length} run(s) failed; see "runs" in the results file`);
+  const report = {
+    kind: 'memory',
+    date: today(),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: machineInfo(),
+    repo: repoInfo(),
+    options: {
+      quick: o.quick,
+      reps: o.reps,
+      rssEpochs: o.rssEpochs,
+      limitPct: MEMORY_LIMIT_PCT,
+      models: o.models,
+      env: ONE_THREAD_ENV,
+    },
+    runners: available.map((r) => ({ name: r.name, command: [r.cmd, ...r.args], versions: r.versions })),
+    skipped,
+    medians,
+    runs,
+  };
+  if (o.write) {
+    mkdirSync(o.outDir, { recursive: true });
+    const json = join(o.outDir, `${report.date}-memory${o.quick ? '-quick' : ''}.json`);
+    writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+    out(`wrote ${relative(process.cwd(), json)}`);
+  }
+}
+
+const MODES = { suite, scaling, compare, memory };
 const opts = parseCli();
-await (opts.scaling ? scaling(opts) : suite(opts));
+await MODES[opts.mode](opts);

@@ -11,6 +11,7 @@ Run it with Debian's Python (/usr/bin/python3), where `apt-get install -y python
 
 import argparse
 import csv
+import gc
 import json
 import os
 import platform
@@ -76,11 +77,32 @@ def parse_args(argv):
         help="tensor: index the whole-data tensors with a permutation (default, fastest); "
         "dataloader: torch.utils.data.DataLoader(TensorDataset, shuffle=True) as the tutorial does",
     )
+    p.add_argument(
+        "--rss-epochs",
+        default=None,
+        help="memory growth: sample the current RSS (after gc.collect()) after these epochs, e.g. 10,200; "
+        "trains at least max(...) epochs and reports the growth from the first sample to the last",
+    )
     p.add_argument("--check", action="store_true", help="print versions as JSON and exit (0 = torch usable)")
     args = p.parse_args(argv)
     if args.latency_calls < 200:
         p.error("--latency-calls must be >= 200")
+    args.rss_epochs = parse_rss_epochs(p, args.rss_epochs)
+    if args.rss_epochs:
+        args.epochs = max(args.epochs, args.rss_epochs[-1])
     return args
+
+
+def parse_rss_epochs(p, text):
+    if text is None:
+        return []
+    try:
+        epochs = [int(s) for s in text.split(",")]
+    except ValueError:
+        p.error(f"--rss-epochs expects comma-separated epochs such as 10,200, got {text!r}")
+    if len(epochs) < 2 or epochs[0] < 1 or any(b <= a for a, b in zip(epochs, epochs[1:])):
+        p.error(f"--rss-epochs needs at least two ascending epochs >= 1 (e.g. 10,200), got {text!r}")
+    return epochs
 
 
 def load_close(path):
@@ -172,6 +194,15 @@ def build_model(torch, kind, hidden, layers):
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # ru_maxrss is KiB on Linux
+
+
+def current_rss_mb():
+    """Resident set size now (not the peak), from /proc/self/statm; falls back to the peak elsewhere."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return peak_rss_mb()
 
 
 def ms_since(t0):
@@ -274,6 +305,7 @@ def main(argv=None):
     # Training: median ms/epoch over epochs 2..E (epoch 1 is warm-up); final MSE = mean per element, last epoch.
     epoch_ms = []
     mse_by_epoch = []
+    rss_samples = []  # (epoch, MiB) for --rss-epochs
     model.train()
     for epoch in range(args.epochs):
         t0 = time.perf_counter_ns()
@@ -283,6 +315,9 @@ def main(argv=None):
         epoch_ms.append(ms_since(t0))
         mse_by_epoch.append(total / (n * args.seq))
         log(f"[torch {args.model}] epoch {epoch + 1}/{args.epochs} {epoch_ms[-1]:.1f} ms mse {mse_by_epoch[-1]:.5f}")
+        if epoch + 1 in args.rss_epochs:
+            gc.collect()
+            rss_samples.append((epoch + 1, current_rss_mb()))
     timed = epoch_ms[1:] if len(epoch_ms) > 1 else epoch_ms
 
     # Inference over all windows, in order, batches of 16 (and, separately, all windows as one batch).
@@ -330,6 +365,16 @@ def main(argv=None):
             "versions": vers,
         }
     )
+    if rss_samples:
+        first, last = rss_samples[0][1], rss_samples[-1][1]
+        result.update(
+            {
+                "rssEpochs": [e for e, _ in rss_samples],
+                "rssMbAt": [mb for _, mb in rss_samples],
+                "rssGrowthPct": 100.0 * (last - first) / first,
+                "rssForcedGc": True,
+            }
+        )
     emit(result, args.json)
     return 0
 

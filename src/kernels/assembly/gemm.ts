@@ -52,23 +52,61 @@ export function pack_b(K: i32, N: i32, b: usize, ldb: i32, bp: usize): void {
   packRows(K, N, b, ldb, bp, K * 8);
 }
 
-/** Packs B = Wᵀ, W stored (N,K) with row stride ldw, into full-K panels: bp[p][k][c] = W[8p+c][k]. */
+/** Transposes the 4×4 block of 4 rows (r0..r3, each 4 consecutive k) into 4 k-vectors at dst, dst+32, +64, +96. */
+function transpose4(v0: v128, v1: v128, v2: v128, v3: v128, dst: usize): void {
+  const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 32);
+  v128.store(dst, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 64);
+  v128.store(dst, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 96);
+}
+
+/**
+ * Packs B = Wᵀ, W stored (N,K) with row stride ldw, into full-K panels: bp[p][k][c] = W[8p+c][k]. Full panels
+ * transpose 4×4 blocks (8 rows × 4 consecutive k per step) with shuffles.
+ */
 export function pack_bt(K: i32, N: i32, w: usize, ldw: i32, bp: usize): void {
   const ldwB = (<usize>ldw) << 2;
+  const K4 = K & ~3;
   for (let j = 0; j < N; j += 8) {
     const cols = min(8, N - j);
     const panel = bp + ((<usize>(j >> 3) * <usize>K * 8) << 2);
+    let k0 = 0;
+    if (cols === 8) {
+      const r0 = w + <usize>j * ldwB;
+      const r4 = r0 + 4 * ldwB;
+      let dst = panel;
+      for (let o: usize = 0; k0 < K4; k0 += 4, o += 16, dst += 128) {
+        transpose4(
+          v128.load(r0 + o),
+          v128.load(r0 + ldwB + o),
+          v128.load(r0 + 2 * ldwB + o),
+          v128.load(r0 + 3 * ldwB + o),
+          dst,
+        );
+        transpose4(
+          v128.load(r4 + o),
+          v128.load(r4 + ldwB + o),
+          v128.load(r4 + 2 * ldwB + o),
+          v128.load(r4 + 3 * ldwB + o),
+          dst + 16,
+        );
+      }
+    }
     for (let q = 0; q < 8; q++) {
-      let dst = panel + ((<usize>q) << 2);
+      let dst = panel + ((<usize>(k0 * 8 + q)) << 2);
       if (q < cols) {
-        let src = w + <usize>(j + q) * ldwB;
-        for (let k = 0; k < K; k++) {
+        let src = w + <usize>(j + q) * ldwB + ((<usize>k0) << 2);
+        for (let k = k0; k < K; k++) {
           store<f32>(dst, load<f32>(src));
           src += 4;
           dst += 32;
         }
       } else {
-        for (let k = 0; k < K; k++) {
+        for (let k = k0; k < K; k++) {
           store<f32>(dst, 0);
           dst += 32;
         }
@@ -142,10 +180,10 @@ function packA(mc: i32, kc: i32, a: usize, rsB: usize, ksB: usize, ap: usize): v
 }
 
 /**
- * 4×8 tile: C[r][0..cols) (+)= Σ_k ap[k][r]·bp[k][0..8) for r < rows, in eight f32x4 accumulators. (Unrolling k
- * makes V8 hoist every load of the block and spill.)
+ * 4×8 tile: C[0..4)[0..cols) (+)= Σ_k ap[k][r]·bp[k][0..8), in eight f32x4 accumulators. (Unrolling k makes V8
+ * hoist every load of the block and spill.)
  */
-function micro(kc: i32, ap: usize, bp: usize, c: usize, ldcB: usize, rows: i32, cols: i32, acc: bool): void {
+function micro(kc: i32, ap: usize, bp: usize, c: usize, ldcB: usize, cols: i32, acc: bool): void {
   let c00 = f32x4.splat(0);
   let c01 = c00;
   let c10 = c00;
@@ -176,48 +214,261 @@ function micro(kc: i32, ap: usize, bp: usize, c: usize, ldcB: usize, rows: i32, 
     ap += 16;
     bp += 32;
   }
-  if (rows === 4 && cols === 8) {
+  put8(c, c00, c01, cols, acc);
+  put8(c + ldcB, c10, c11, cols, acc);
+  put8(c + 2 * ldcB, c20, c21, cols, acc);
+  put8(c + 3 * ldcB, c30, c31, cols, acc);
+}
+
+/**
+ * Stores one 8-column row segment of a tile: c[0..cols) = (c +) [v0|v1]. Every kernel adds the old C after the
+ * whole k sum, so a C element gets the same bits whichever kernel (4×8, 3×8, 2×16, 1×32, ...) computes it.
+ */
+function put8(c: usize, v0: v128, v1: v128, cols: i32, acc: bool): void {
+  if (cols >= 8) {
     if (acc) {
-      c00 = f32x4.add(c00, v128.load(c));
-      c01 = f32x4.add(c01, v128.load(c, 16));
-      c10 = f32x4.add(c10, v128.load(c + ldcB));
-      c11 = f32x4.add(c11, v128.load(c + ldcB, 16));
-      c20 = f32x4.add(c20, v128.load(c + 2 * ldcB));
-      c21 = f32x4.add(c21, v128.load(c + 2 * ldcB, 16));
-      c30 = f32x4.add(c30, v128.load(c + 3 * ldcB));
-      c31 = f32x4.add(c31, v128.load(c + 3 * ldcB, 16));
+      v0 = f32x4.add(v0, v128.load(c));
+      v1 = f32x4.add(v1, v128.load(c, 16));
     }
-    v128.store(c, c00);
-    v128.store(c, c01, 16);
-    v128.store(c + ldcB, c10);
-    v128.store(c + ldcB, c11, 16);
-    v128.store(c + 2 * ldcB, c20);
-    v128.store(c + 2 * ldcB, c21, 16);
-    v128.store(c + 3 * ldcB, c30);
-    v128.store(c + 3 * ldcB, c31, 16);
+    v128.store(c, v0);
+    v128.store(c, v1, 16);
     return;
   }
-  v128.store(TILE, c00);
-  v128.store(TILE, c01, 16);
-  v128.store(TILE, c10, 32);
-  v128.store(TILE, c11, 48);
-  v128.store(TILE, c20, 64);
-  v128.store(TILE, c21, 80);
-  v128.store(TILE, c30, 96);
-  v128.store(TILE, c31, 112);
-  for (let r = 0; r < rows; r++) {
-    const t = TILE + ((<usize>r) << 5);
-    const cr = c + <usize>r * ldcB;
-    for (let q = 0; q < cols; q++) {
-      const o = (<usize>q) << 2;
-      store<f32>(cr + o, acc ? load<f32>(cr + o) + load<f32>(t + o) : load<f32>(t + o));
-    }
+  v128.store(TILE, v0);
+  v128.store(TILE, v1, 16);
+  for (let q = 0; q < cols; q++) {
+    const o = (<usize>q) << 2;
+    store<f32>(c + o, acc ? load<f32>(c + o) + load<f32>(TILE + o) : load<f32>(TILE + o));
+  }
+}
+
+/*
+ * Row tails (1–3 rows left of a block) read A in place, element (i,k) at a + i·rsB + k·ksB, instead of packing it
+ * into a zero-padded 4-row panel, and sum each C element over k in the same order as the 4×8 kernel. With fewer
+ * rows per tile they take more panels per tile (1×32, 2×16) so enough independent accumulators hide the add
+ * latency. `cols` counts the valid columns of the tile from its first panel; panels are psB bytes apart.
+ */
+
+/** 1×32 tile (four panels). */
+function tail1x32(kc: i32, a: usize, ksB: usize, bp: usize, psB: usize, c: usize, cols: i32, acc: bool): void {
+  let c0 = f32x4.splat(0);
+  let c1 = c0;
+  let c2 = c0;
+  let c3 = c0;
+  let c4 = c0;
+  let c5 = c0;
+  let c6 = c0;
+  let c7 = c0;
+  let x: v128;
+  const p2 = psB << 1;
+  const p3 = psB * <usize>3;
+  const end = bp + ((<usize>kc) << 5);
+  while (bp < end) {
+    x = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp + psB)));
+    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp + psB, 16)));
+    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(bp + p2)));
+    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(bp + p2, 16)));
+    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(bp + p3)));
+    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(bp + p3, 16)));
+    a += ksB;
+    bp += 32;
+  }
+  put8(c, c0, c1, cols, acc);
+  put8(c + 32, c2, c3, cols - 8, acc);
+  put8(c + 64, c4, c5, cols - 16, acc);
+  put8(c + 96, c6, c7, cols - 24, acc);
+}
+
+/** 1×16 tile (two panels). */
+function tail1x16(kc: i32, a: usize, ksB: usize, bp: usize, psB: usize, c: usize, cols: i32, acc: bool): void {
+  let c0 = f32x4.splat(0);
+  let c1 = c0;
+  let c2 = c0;
+  let c3 = c0;
+  let x: v128;
+  const end = bp + ((<usize>kc) << 5);
+  while (bp < end) {
+    x = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp + psB)));
+    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp + psB, 16)));
+    a += ksB;
+    bp += 32;
+  }
+  put8(c, c0, c1, cols, acc);
+  put8(c + 32, c2, c3, cols - 8, acc);
+}
+
+/** 1×8 tile (one panel). */
+function tail1x8(kc: i32, a: usize, ksB: usize, bp: usize, c: usize, cols: i32, acc: bool): void {
+  let c0 = f32x4.splat(0);
+  let c1 = c0;
+  let x: v128;
+  const end = bp + ((<usize>kc) << 5);
+  while (bp < end) {
+    x = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+    a += ksB;
+    bp += 32;
+  }
+  put8(c, c0, c1, cols, acc);
+}
+
+/** 2×16 tile (two panels). */
+function tail2x16(
+  kc: i32,
+  a: usize,
+  rsB: usize,
+  ksB: usize,
+  bp: usize,
+  psB: usize,
+  c: usize,
+  ldcB: usize,
+  cols: i32,
+  acc: bool,
+): void {
+  let c00 = f32x4.splat(0);
+  let c01 = c00;
+  let c02 = c00;
+  let c03 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let c12 = c00;
+  let c13 = c00;
+  let x: v128;
+  let y: v128;
+  let b: v128;
+  const end = bp + ((<usize>kc) << 5);
+  while (bp < end) {
+    x = v128.load32_splat(a);
+    y = v128.load32_splat(a + rsB);
+    b = v128.load(bp);
+    c00 = f32x4.add(c00, f32x4.mul(x, b));
+    c10 = f32x4.add(c10, f32x4.mul(y, b));
+    b = v128.load(bp, 16);
+    c01 = f32x4.add(c01, f32x4.mul(x, b));
+    c11 = f32x4.add(c11, f32x4.mul(y, b));
+    b = v128.load(bp + psB);
+    c02 = f32x4.add(c02, f32x4.mul(x, b));
+    c12 = f32x4.add(c12, f32x4.mul(y, b));
+    b = v128.load(bp + psB, 16);
+    c03 = f32x4.add(c03, f32x4.mul(x, b));
+    c13 = f32x4.add(c13, f32x4.mul(y, b));
+    a += ksB;
+    bp += 32;
+  }
+  put8(c, c00, c01, cols, acc);
+  put8(c + 32, c02, c03, cols - 8, acc);
+  put8(c + ldcB, c10, c11, cols, acc);
+  put8(c + ldcB + 32, c12, c13, cols - 8, acc);
+}
+
+/** 2×8 tile (one panel). */
+function tail2x8(kc: i32, a: usize, rsB: usize, ksB: usize, bp: usize, c: usize, ldcB: usize, cols: i32, acc: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let x: v128;
+  let y: v128;
+  let b0: v128;
+  let b1: v128;
+  const end = bp + ((<usize>kc) << 5);
+  while (bp < end) {
+    x = v128.load32_splat(a);
+    y = v128.load32_splat(a + rsB);
+    b0 = v128.load(bp);
+    b1 = v128.load(bp, 16);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c10 = f32x4.add(c10, f32x4.mul(y, b0));
+    c11 = f32x4.add(c11, f32x4.mul(y, b1));
+    a += ksB;
+    bp += 32;
+  }
+  put8(c, c00, c01, cols, acc);
+  put8(c + ldcB, c10, c11, cols, acc);
+}
+
+/** 3×8 tile (one panel). */
+function tail3x8(kc: i32, a: usize, rsB: usize, ksB: usize, bp: usize, c: usize, ldcB: usize, cols: i32, acc: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let c20 = c00;
+  let c21 = c00;
+  let x: v128;
+  let b0: v128;
+  let b1: v128;
+  const a2 = rsB << 1;
+  const end = bp + ((<usize>kc) << 5);
+  while (bp < end) {
+    b0 = v128.load(bp);
+    b1 = v128.load(bp, 16);
+    x = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a + rsB);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a + a2);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    a += ksB;
+    bp += 32;
+  }
+  put8(c, c00, c01, cols, acc);
+  put8(c + ldcB, c10, c11, cols, acc);
+  put8(c + 2 * ldcB, c20, c21, cols, acc);
+}
+
+/** Experiment switch: 0 = widest tail tiles, 1 = 1×8/2×8/3×8 only, 2 = 1x16 max. */
+let tailMode: i32 = 0;
+export function gemm_set_tail_mode(m: i32): void {
+  tailMode = m;
+}
+
+/** C rows [0,rows) (1–3) × N (+)= A rows · B over one k block, A read in place. */
+function tail(
+  rows: i32,
+  N: i32,
+  kc: i32,
+  a: usize,
+  rsB: usize,
+  ksB: usize,
+  bp: usize,
+  psB: usize,
+  c: usize,
+  ldcB: usize,
+  acc: bool,
+): void {
+  let j = 0;
+  if (rows === 1) {
+    if (tailMode === 0)
+      for (; j + 24 < N; j += 32, bp += 4 * psB) tail1x32(kc, a, ksB, bp, psB, c + ((<usize>j) << 2), N - j, acc);
+    if (tailMode !== 1)
+      for (; j + 8 < N; j += 16, bp += 2 * psB) tail1x16(kc, a, ksB, bp, psB, c + ((<usize>j) << 2), N - j, acc);
+    for (; j < N; j += 8, bp += psB) tail1x8(kc, a, ksB, bp, c + ((<usize>j) << 2), N - j, acc);
+  } else if (rows === 2) {
+    if (tailMode !== 1)
+      for (; j + 8 < N; j += 16, bp += 2 * psB)
+        tail2x16(kc, a, rsB, ksB, bp, psB, c + ((<usize>j) << 2), ldcB, N - j, acc);
+    for (; j < N; j += 8, bp += psB) tail2x8(kc, a, rsB, ksB, bp, c + ((<usize>j) << 2), ldcB, N - j, acc);
+  } else {
+    for (; j < N; j += 8, bp += psB) tail3x8(kc, a, rsB, ksB, bp, c + ((<usize>j) << 2), ldcB, N - j, acc);
   }
 }
 
 /**
  * C (M,N) (+)= op(A)·B over one k block of length kc. A's element (i,k) is at a + i·rsB + k·ksB (bytes);
- * B is packed in panels `psB` bytes apart. MC rows of A at a time are packed into APACK.
+ * B is packed in panels `psB` bytes apart. The full 4-row panels of MC rows of A at a time are packed into APACK;
+ * the last 1–3 rows of each block go to the tail kernels.
  */
 function macro(
   M: i32,
@@ -235,17 +486,23 @@ function macro(
   const apStride = (<usize>kc) << 4;
   for (let ic = 0; ic < M; ic += MC) {
     const mc = min(MC, M - ic);
-    packA(mc, kc, a + <usize>ic * rsB, rsB, ksB, APACK);
-    let pb = bp;
-    for (let j = 0; j < N; j += 8) {
-      const cols = min(8, N - j);
-      const cj = c + ((<usize>j) << 2) + <usize>ic * ldcB;
-      let ap = APACK;
-      for (let i = 0; i < mc; i += 4) {
-        micro(kc, ap, pb, cj + <usize>i * ldcB, ldcB, min(4, mc - i), cols, acc);
-        ap += apStride;
+    const m4 = mc & ~3;
+    if (m4 > 0) {
+      packA(m4, kc, a + <usize>ic * rsB, rsB, ksB, APACK);
+      let pb = bp;
+      for (let j = 0; j < N; j += 8) {
+        const cj = c + ((<usize>j) << 2) + <usize>ic * ldcB;
+        let ap = APACK;
+        for (let i = 0; i < m4; i += 4) {
+          micro(kc, ap, pb, cj + <usize>i * ldcB, ldcB, N - j, acc);
+          ap += apStride;
+        }
+        pb += psB;
       }
-      pb += psB;
+    }
+    if (mc > m4) {
+      const i = ic + m4;
+      tail(mc - m4, N, kc, a + <usize>i * rsB, rsB, ksB, bp, psB, c + <usize>i * ldcB, ldcB, acc);
     }
   }
 }
@@ -360,4 +617,73 @@ export function gemm_tn(
   acc: bool,
 ): void {
   blocked(M, N, K, a, 4, (<usize>lda) << 2, b, ldb, c, ldc, acc);
+}
+
+/** [Σ lanes s0, Σ s1, Σ s2, Σ s3]. */
+function hsum4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const u0 = f32x4.add(i32x4.shuffle(s0, s1, 0, 4, 1, 5), i32x4.shuffle(s0, s1, 2, 6, 3, 7));
+  const u1 = f32x4.add(i32x4.shuffle(s2, s3, 0, 4, 1, 5), i32x4.shuffle(s2, s3, 2, 6, 3, 7));
+  return f32x4.add(i32x4.shuffle(u0, u1, 0, 1, 4, 5), i32x4.shuffle(u0, u1, 2, 3, 6, 7));
+}
+
+/** EXPERIMENT: C (M,N) (+)= A (M,K) · Wᵀ, W stored (N,K): f32x4 dot products of rows, no packing. K % 4 == 0. */
+export function gemv_nt(
+  M: i32,
+  N: i32,
+  K: i32,
+  a: usize,
+  lda: i32,
+  w: usize,
+  ldw: i32,
+  c: usize,
+  ldc: i32,
+  acc: bool,
+): void {
+  const ldwB = (<usize>ldw) << 2;
+  const kB = (<usize>(K & ~3)) << 2;
+  for (let i = 0; i < M; i++) {
+    const ar = a + ((<usize>i * <usize>lda) << 2);
+    const cr = c + ((<usize>i * <usize>ldc) << 2);
+    let n = 0;
+    for (; n + 8 <= N; n += 8) {
+      const w0 = w + <usize>n * ldwB;
+      const w4 = w0 + 4 * ldwB;
+      let s0 = f32x4.splat(0);
+      let s1 = s0;
+      let s2 = s0;
+      let s3 = s0;
+      let s4 = s0;
+      let s5 = s0;
+      let s6 = s0;
+      let s7 = s0;
+      for (let o: usize = 0; o < kB; o += 16) {
+        const x = v128.load(ar + o);
+        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(w0 + o)));
+        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(w0 + ldwB + o)));
+        s2 = f32x4.add(s2, f32x4.mul(x, v128.load(w0 + 2 * ldwB + o)));
+        s3 = f32x4.add(s3, f32x4.mul(x, v128.load(w0 + 3 * ldwB + o)));
+        s4 = f32x4.add(s4, f32x4.mul(x, v128.load(w4 + o)));
+        s5 = f32x4.add(s5, f32x4.mul(x, v128.load(w4 + ldwB + o)));
+        s6 = f32x4.add(s6, f32x4.mul(x, v128.load(w4 + 2 * ldwB + o)));
+        s7 = f32x4.add(s7, f32x4.mul(x, v128.load(w4 + 3 * ldwB + o)));
+      }
+      let r0 = hsum4(s0, s1, s2, s3);
+      let r1 = hsum4(s4, s5, s6, s7);
+      const co = cr + ((<usize>n) << 2);
+      if (acc) {
+        r0 = f32x4.add(r0, v128.load(co));
+        r1 = f32x4.add(r1, v128.load(co, 16));
+      }
+      v128.store(co, r0);
+      v128.store(co, r1, 16);
+    }
+    for (; n < N; n++) {
+      const wr = w + <usize>n * ldwB;
+      let s = f32x4.splat(0);
+      for (let o: usize = 0; o < kB; o += 16) s = f32x4.add(s, f32x4.mul(v128.load(ar + o), v128.load(wr + o)));
+      const v = f32x4.extract_lane(hsum4(s, s, s, s), 0);
+      const co = cr + ((<usize>n) << 2);
+      store<f32>(co, acc ? load<f32>(co) + v : v);
+    }
+  }
 }

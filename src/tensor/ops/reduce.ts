@@ -35,8 +35,16 @@ function reduce(
   keepdim: boolean,
   scale: 'sum' | 'mean',
 ): Tensor {
-  const p = plan(x, dim, keepdim, scale);
   const xd = x.data;
+  if (dim === undefined && !keepdim) {
+    // Everything into one scalar: no index plan needed.
+    let acc = 0;
+    for (let k = 0; k < xd.length; k++) acc += xd[k];
+    const f = scale === 'mean' ? 1 / xd.length : 1; // mean of no elements is NaN, as in PyTorch
+    const n = xd.length;
+    return fromOp(Float32Array.of(acc * f), [], scale, [x], (g) => [new Float32Array(n).fill(g[0] * f)]);
+  }
+  const p = plan(x, dim, keepdim, scale);
   const acc = new Float64Array(numel(p.keptShape));
   for (let k = 0; k < xd.length; k++) acc[p.slot[k]] += xd[k];
   const f = scale === 'mean' ? 1 / p.count : 1;
