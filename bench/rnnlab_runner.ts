@@ -258,6 +258,8 @@ if (o.steps > 0) {
 interface MemorySample {
   epoch: number;
   rssMb: number;
+  /** V8 heap committed (includes the young generation's semi-spaces, which grow under allocation pressure). */
+  heapTotalMb: number;
   heapUsedMb: number;
   externalMb: number;
   arrayBuffersMb: number;
@@ -278,6 +280,7 @@ function sampleMemory(epoch: number): void {
   memory.push({
     epoch,
     rssMb: m.rss / MiB,
+    heapTotalMb: m.heapTotal / MiB,
     heapUsedMb: m.heapUsed / MiB,
     externalMb: m.external / MiB,
     arrayBuffersMb: m.arrayBuffers / MiB,

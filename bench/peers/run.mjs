@@ -367,6 +367,25 @@ function fmt(x, digits) {
   return x.toPrecision(3);
 }
 
+/** Ratios: three significant digits (0.000431, 0.114, 1.33). */
+const fmtRatio = (x) => (x == null || !Number.isFinite(x) ? '-' : x.toPrecision(3));
+
+/**
+ * The suite's targets from issue 4: ms/epoch ratio rnnlab / torch <= 0.5 and rnnlab / tfjs-wasm <= 1/15 for
+ * every model, and the LSTM's batch-1 latency <= 0.1 ms. (Compare and memory have their own modes.)
+ */
+function suiteTargets(models, medians, ratios) {
+  const t = [];
+  const add = (target, value, limit) => {
+    if (value != null && Number.isFinite(value)) t.push({ target, value, limit, met: value <= limit });
+  };
+  for (const m of models) add(`${m} ms/epoch rnnlab / torch`, ratios[m]?.torch?.msPerEpoch, 0.5);
+  for (const m of models)
+    add(`${m} ms/epoch rnnlab / tfjs-wasm`, ratios[m]?.['tfjs-wasm']?.msPerEpoch, 1 / 15);
+  add('lstm batch-1 latency, ms', medians.lstm?.rnnlab?.msLatencyB1, 0.1);
+  return t;
+}
+
 function table(header, rows) {
   const w = header.map((h, i) => Math.max(String(h).length, ...rows.map((r) => String(r[i]).length)));
   const line = (r) =>
@@ -536,14 +555,25 @@ async function suite(o) {
         rrows.push([
           model,
           p,
-          fmt(r.msPerEpoch, 3),
-          fmt(r.msInference, 3),
-          fmt(r.msLatencyB1, 3),
-          fmt(r.peakRssMb, 3),
+          fmtRatio(r.msPerEpoch),
+          fmtRatio(r.msInference),
+          fmtRatio(r.msLatencyB1),
+          fmtRatio(r.peakRssMb),
         ]);
       }
     }
     out(table(['model', 'peer', 'ms/epoch', 'infer (b16)', 'lat b1', 'RSS'], rrows));
+  }
+  const targets = hasRnnlab ? suiteTargets(o.models, medians, ratios) : [];
+  if (targets.length > 0) {
+    out();
+    out('Targets (issue 4)');
+    out(
+      table(
+        ['target', 'measured', 'limit', 'met'],
+        targets.map((t) => [t.target, fmtRatio(t.value), fmtRatio(t.limit), t.met ? 'yes' : 'NO']),
+      ),
+    );
   }
   for (const s of skipped) out(`skipped ${s.name}: ${s.note}`);
   const failed = runs.filter((x) => !x.ok);
@@ -574,6 +604,7 @@ async function suite(o) {
     medians,
     ratioBase: base,
     ratios,
+    targets,
     runs,
   };
   if (o.write) {
@@ -624,7 +655,7 @@ function logRange(values) {
 const tickLabel = (v) => (v >= 1000 ? `${v / 1000}k` : String(+v.toPrecision(3)));
 
 /** One grouped bar panel: groups on x, one bar per series, log y. */
-function barPanel({ x, y, w, h, title, groups, series, value }) {
+function barPanel({ x, y, w, h, title, groups, series, value, label = (g) => g.toUpperCase() }) {
   const [lo, hi] = logRange(groups.flatMap((g) => series.map((s) => value(g, s) ?? 0)));
   const py = (v) => y + h - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * h;
   const parts = [
@@ -650,7 +681,7 @@ function barPanel({ x, y, w, h, title, groups, series, value }) {
       );
     });
     parts.push(
-      `<text x="${x + gi * gw + gw / 2}" y="${y + h + 16}" text-anchor="middle">${esc(g.toUpperCase())}</text>`,
+      `<text x="${x + gi * gw + gw / 2}" y="${y + h + 16}" text-anchor="middle">${esc(label(g))}</text>`,
     );
   });
   parts.push(`<line x1="${x}" x2="${x + w}" y1="${y + h}" y2="${y + h}" stroke="#333"/>`);
@@ -802,7 +833,7 @@ async function scaling(o) {
       p.axis,
       p.axis === 'hidden' ? `H=${p.hidden}` : `T=${p.seq}`,
       ...names.map((n) => fmt(m[n])),
-      ...(base ? peers.map((q) => (m[base] && m[q] ? fmt(m[base] / m[q], 3) : '-')) : []),
+      ...(base ? peers.map((q) => (m[base] && m[q] ? fmtRatio(m[base] / m[q]) : '-')) : []),
     ];
   });
   out(table(header, rows));
@@ -979,11 +1010,16 @@ async function compare(o) {
     out();
     for (const [n, r] of Object.entries(ratios)) {
       out(
-        `rnnlab / ${n}: wall ${fmt(r.wallSeconds, 3)} (${fmt(1 / r.wallSeconds, 2)}x faster)` +
-          (r.selfSeconds ? `, in-process ${fmt(r.selfSeconds, 3)} (${fmt(1 / r.selfSeconds, 2)}x)` : ''),
+        `rnnlab / ${n}: wall ${fmtRatio(r.wallSeconds)} (${fmt(1 / r.wallSeconds, 2)}x faster)` +
+          (r.selfSeconds ? `, in-process ${fmtRatio(r.selfSeconds)} (${fmt(1 / r.selfSeconds, 2)}x)` : ''),
       );
     }
-    if (ratios.torch) out('target (issue 4): >= 3x faster than PyTorch sequential (wall ratio <= 0.333)');
+    if (ratios.torch) {
+      const met = ratios.torch.wallSeconds <= 1 / 3;
+      out(
+        `target (issue 4): >= 3x faster than PyTorch sequential (wall ratio <= 0.333): ${met ? 'met' : 'NOT met'}`,
+      );
+    }
   }
   for (const s of skipped) out(`skipped ${s.name}: ${s.note}`);
   const failed = runs.filter((x) => !x.ok);
@@ -1001,30 +1037,43 @@ async function compare(o) {
     medians,
     ratioBase: base,
     ratios,
+    targets: ratios.torch
+      ? [
+          {
+            target: 'compare wall s rnnlab / torch',
+            value: ratios.torch.wallSeconds,
+            limit: 1 / 3,
+            met: ratios.torch.wallSeconds <= 1 / 3,
+          },
+        ]
+      : [],
     runs,
   };
   if (o.write) {
-    const value = (_g, s) => medians[s]?.wallSeconds ?? null;
+    const keys = { 'wall s': 'wallSeconds', 'in-process s': 'selfSeconds' };
+    const value = (g, s) => medians[s]?.[keys[g]] ?? null;
     const body = [
-      `<text x="20" y="24" font-size="15" font-weight="bold">Four-model compare ${esc(report.date)}: ${o.epochs} epochs each, wall seconds (log scale, lower is better)</text>`,
-      `<text x="20" y="42" font-size="11" fill="#555">${esc(`${report.machine.cpu}, ${report.machine.cores} cores; medians of ${o.reps} rep(s); rnnlab: worker threads; rnnlab-seq: --workers 0; torch: sequential, one thread`)}</text>`,
+      `<text x="20" y="24" font-size="15" font-weight="bold">Four-model compare ${esc(report.date)}: ${o.epochs} epochs per model (log scale, lower is better)</text>`,
+      `<text x="20" y="42" font-size="11" fill="#555">${esc(`${report.machine.cpu}, ${report.machine.cores} cores; medians of ${o.reps} rep(s)`)}</text>`,
+      `<text x="20" y="58" font-size="11" fill="#555">rnnlab: worker threads; rnnlab-seq: --workers 0; torch: the four in sequence, one thread</text>`,
       barPanel({
         x: 70,
-        y: 90,
-        w: 360,
+        y: 100,
+        w: 520,
         h: 260,
-        title: 'wall time (s)',
-        groups: ['compare'],
+        title: 'seconds',
+        groups: Object.keys(keys),
         series: names,
         value,
+        label: (g) => g,
       }),
-      legend(names, 70, 400),
+      legend(names, 70, 410),
     ].join('\n');
     writeResults(
       o.outDir,
       `${report.date}-compare${o.quick ? '-quick' : ''}`,
       report,
-      svgDoc(520, 420, body),
+      svgDoc(640, 430, body),
     );
   }
 }
@@ -1149,6 +1198,17 @@ async function memory(o) {
     runners: available.map((r) => ({ name: r.name, command: [r.cmd, ...r.args], versions: r.versions })),
     skipped,
     medians,
+    targets: o.models
+      .filter((m) => medians[m].rnnlab)
+      .map((m) => {
+        const value = Math.abs(medians[m].rnnlab.growthPct);
+        return {
+          target: `${m} |RSS growth| % rnnlab`,
+          value,
+          limit: MEMORY_LIMIT_PCT,
+          met: value <= MEMORY_LIMIT_PCT,
+        };
+      }),
     runs,
   };
   if (o.write) {
