@@ -15,6 +15,7 @@ import { adamStep } from '../src/kernels/optim.js';
 import type { CellMode, DirectionParams, LayerShape } from '../src/kernels/recurrent.js';
 import * as wasm from '../src/kernels/recurrent.js';
 import * as reference from '../src/kernels/reference/recurrent.js';
+import { kernels } from '../src/kernels/wasm.js';
 
 type Impl = Pick<typeof wasm, 'layerWorkspaceFloats' | 'layerForward' | 'layerBackward'>;
 
@@ -60,11 +61,16 @@ const row = (cells: (string | number)[]): void => {
 const gf = (flops: number, ms: number): string => (flops / ms / 1e6).toFixed(1);
 
 function benchGemm(): void {
-  console.log('\nGEMM (GFLOP/s, median)');
+  console.log('\nGEMM (GFLOP/s, median; "packed": B packed once beforehand, as a recurrence step uses it)');
   row(['kind M,N,K', 'ms', 'GFLOP/s']);
-  const shapes: ['nn' | 'tn', number, number, number, string][] = [
+  const shapes: ['nn' | 'tn' | 'packed', number, number, number, string][] = [
     ['nn', 1024, 1024, 256, ''],
     ['nn', 16, 256, 64, 'tutorial LSTM step h·W_hhᵀ'],
+    ['packed', 16, 256, 64, 'tutorial LSTM step h·W_hhᵀ'],
+    ['packed', 1, 256, 64, 'batch-1 LSTM step h·W_hhᵀ'],
+    ['packed', 2, 256, 64, ''],
+    ['packed', 3, 256, 64, ''],
+    ['packed', 4, 256, 64, ''],
     ['nn', 256, 256, 64, 'tutorial LSTM input GEMM'],
     ['nn', 64, 1024, 256, 'large LSTM step'],
     ['nn', 4096, 1024, 256, 'large LSTM input GEMM'],
@@ -75,18 +81,36 @@ function benchGemm(): void {
     const a = buffer(M * K, 1);
     const b = buffer(K * N, 1);
     const c = buffer(M * N);
+    let bp = 0;
+    if (kind === 'packed') {
+      bp = buffer(kernels.packed_floats(K, N));
+      kernels.pack_b(K, N, b, N, bp);
+    }
     const flops = 2 * M * N * K;
     const inner = Math.max(1, Math.round(2e8 / flops));
     const ms =
       median(() => {
         for (let i = 0; i < inner; i++) {
           if (kind === 'nn') gemmNN(M, N, K, a, K, b, N, c, N, false);
-          else gemmTN(M, N, K, a, M, b, N, c, N, false);
+          else if (kind === 'tn') gemmTN(M, N, K, a, M, b, N, c, N, false);
+          else kernels.gemm_nn_packed(M, N, K, a, K, bp, c, N, false);
         }
       }, 9) / inner;
-    row([`${kind} ${M},${N},${K}`, ms.toFixed(3), gf(flops, ms), note ? `  ${note}` : '']);
+    row([`${kind} ${M},${N},${K}`, ms.toFixed(4), gf(flops, ms), note ? `  ${note}` : '']);
     freeAll();
   }
+  // A recurrent layer repacks W_ih and W_hh (stored (G·H, ·)) on every call.
+  const w = buffer(256 * 64, 1);
+  const wp = buffer(kernels.packed_floats(64, 256));
+  const reps = 200;
+  const us =
+    (median(() => {
+      for (let i = 0; i < reps; i++) kernels.pack_bt(64, 256, w, 64, wp);
+    }, 9) /
+      reps) *
+    1e3;
+  console.log(`pack_bt of a (256, 64) weight (tutorial LSTM W_hh): ${us.toFixed(2)} µs`);
+  freeAll();
 }
 
 const GATES: Record<CellMode, number> = { rnn_tanh: 1, rnn_relu: 1, lstm: 4, gru: 3 };
@@ -282,7 +306,10 @@ function benchTutorial(): void {
   freeAll();
 }
 
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const want = (name: string): boolean => only === undefined || only.includes(name);
 if (want('gemm')) benchGemm();
 if (want('layers')) benchLayers(!process.argv.includes('--quick'));

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gemmNN, gemmTN } from '../../src/kernels/gemm.js';
 import { kernels } from '../../src/kernels/wasm.js';
@@ -135,6 +136,143 @@ test('gemm packed: pack_b / pack_bt panels then gemm_nn_packed, odd sizes and ac
         const pc = arena.put(C);
         kernels.gemm_nn_packed(M, N, K, arena.put(A), K, bp, pc, N, true);
         assertClose(read(pc, M * N), want, `${packer} M${M} N${N} K${K}`, 1e-4, 1e-5);
+      }
+    }
+  } finally {
+    arena.freeAll();
+  }
+});
+
+/** The float32 bit patterns of a buffer, for exact comparisons. */
+const bits = (v: Float32Array): Uint32Array => new Uint32Array(v.buffer, v.byteOffset, v.length);
+
+/** Runs one kind of GEMM on C (M,N) with row stride ldc: nn / tn with per-call packing, or nn on a pre-packed B. */
+function runKind(
+  kind: 'nn' | 'tn' | 'packed',
+  M: number,
+  N: number,
+  K: number,
+  pa: number,
+  lda: number,
+  pb: number,
+  ldb: number,
+  pc: number,
+  ldc: number,
+  acc: boolean,
+): void {
+  if (kind === 'nn') gemmNN(M, N, K, pa, lda, pb, ldb, pc, ldc, acc);
+  else if (kind === 'tn') gemmTN(M, N, K, pa, lda, pb, ldb, pc, ldc, acc);
+  else kernels.gemm_nn_packed(M, N, K, pa, lda, pb, pc, ldc, acc);
+}
+
+// Row tails: M = 1, 2, 3 (all rows in the tail kernels) and 5, 6, 7 (4-row panels + tail); N covers 1×24 / 1×16 /
+// 1×8 and 2×16 / 2×8 tile mixes with partial last panels; K = 300 spans two k blocks.
+const tailMs = [1, 2, 3, 5, 6, 7];
+const tailNs = [1, 7, 8, 9, 16, 17, 23, 24, 25, 40, 41, 57];
+const tailKs = [1, 3, 4, 64, 300];
+
+for (const kind of ['nn', 'tn', 'packed'] as const) {
+  test(`gemm ${kind}: row tails M in {1,2,3,5,6,7} × N up to 57 × K up to 300 against float64`, () => {
+    const arena = new Arena();
+    try {
+      for (const M of tailMs) {
+        for (const N of tailNs) {
+          for (const K of tailKs) {
+            const lda = (kind === 'tn' ? M : K) + 1;
+            const ldb = N + 2;
+            const ldc = N + 1;
+            const A = fill((kind === 'tn' ? K : M) * lda);
+            const B = fill(K * ldb);
+            const C = fill(M * ldc);
+            const pa = arena.put(A);
+            let pb = arena.put(B);
+            if (kind === 'packed') {
+              const bp = arena.zeros(kernels.packed_floats(K, N));
+              kernels.pack_b(K, N, pb, ldb, bp);
+              pb = bp;
+            }
+            for (const acc of [false, true]) {
+              const pc = arena.put(C);
+              runKind(kind, M, N, K, pa, lda, pb, ldb, pc, ldc, acc);
+              const rs = kind === 'tn' ? 1 : lda;
+              const ks = kind === 'tn' ? lda : 1;
+              const want = refGemm(M, N, K, A, rs, ks, B, ldb, C, ldc, acc);
+              assertClose(read(pc, M * ldc), want, `${kind} M${M} N${N} K${K} acc=${acc}`, 1e-4, 1e-5);
+            }
+            arena.freeAll();
+          }
+        }
+      }
+    } finally {
+      arena.freeAll();
+    }
+  });
+
+  test(`gemm ${kind}: bitwise independent of M (rows computed alone, in tails or in 4-row panels)`, () => {
+    const arena = new Arena();
+    try {
+      for (const [M, N, K] of [
+        [16, 41, 300],
+        [11, 256, 64],
+        [7, 24, 5],
+      ]) {
+        const lda = kind === 'tn' ? M : K;
+        const A = fill((kind === 'tn' ? K : M) * lda);
+        const B = fill(K * N);
+        const C = fill(M * N);
+        const pa = arena.put(A);
+        let pb = arena.put(B);
+        if (kind === 'packed') {
+          const bp = arena.zeros(kernels.packed_floats(K, N));
+          kernels.pack_b(K, N, pb, N, bp);
+          pb = bp;
+        }
+        for (const acc of [false, true]) {
+          const whole = arena.put(C);
+          runKind(kind, M, N, K, pa, lda, pb, N, whole, N, acc);
+          const all = read(whole, M * N);
+          // Row blocks of every height 1..5 at every offset: each must reproduce the same bits.
+          for (let h = 1; h <= 5; h++) {
+            for (let i0 = 0; i0 + h <= M; i0++) {
+              const part = arena.put(C.subarray(i0 * N, (i0 + h) * N));
+              const paRows = kind === 'tn' ? pa + 4 * i0 : pa + 4 * i0 * lda;
+              runKind(kind, h, N, K, paRows, lda, pb, N, part, N, acc);
+              const got = bits(read(part, h * N));
+              const want = bits(all.slice(i0 * N, (i0 + h) * N));
+              for (let e = 0; e < got.length; e++) {
+                if (got[e] !== want[e]) {
+                  assert.fail(
+                    `${kind} M${M} N${N} K${K} acc=${acc}: rows ${i0}..${i0 + h - 1} element ${e} differ`,
+                  );
+                }
+              }
+            }
+          }
+        }
+        arena.freeAll();
+      }
+    } finally {
+      arena.freeAll();
+    }
+  });
+}
+
+test('pack_bt gives exactly the panels of pack_b (SIMD 4×4 transposes, k tails, partial last panel)', () => {
+  const arena = new Arena();
+  try {
+    for (const K of [1, 2, 3, 4, 5, 7, 8, 64, 66]) {
+      for (const N of [1, 5, 8, 9, 16, 23, 256]) {
+        const B = fill(K * N);
+        const ldw = K + 3;
+        const W = new Float32Array(N * ldw);
+        for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) W[j * ldw + k] = B[k * N + j];
+        const n = kernels.packed_floats(K, N);
+        const viaB = arena.put(Float32Array.from({ length: n }, () => Number.NaN));
+        const viaW = arena.put(Float32Array.from({ length: n }, () => Number.NaN));
+        kernels.pack_b(K, N, arena.put(B), N, viaB);
+        kernels.pack_bt(K, N, arena.put(W), ldw, viaW);
+        assert.deepEqual(bits(read(viaW, n)), bits(read(viaB, n)), `K${K} N${N}`);
+        arena.freeAll();
       }
     }
   } finally {

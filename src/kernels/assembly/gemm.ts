@@ -3,10 +3,18 @@
  * Row-major, leading dimensions in floats, byte pointers. Any M, N, K >= 1.
  *
  * B is packed into panels of 8 columns (`bp[panel][k][8]`, zero padded), either per call into a static buffer
- * (gemm_nn / gemm_tn) or once by the caller (pack_b / pack_bt, then gemm_nn_packed); A is packed per block into
- * 4-row micro-panels (`ap[k][4]`, zero padded). The 4×8 micro-kernel keeps 8 f32x4 accumulators in registers and
- * streams both packs linearly; row and column tails compute on the padding and store only the valid part.
- * (No FMA in plain wasm SIMD: mul + add. In L1 the kernel runs at ~40 GFLOP/s on the 2.6–3 GHz Zen 4 here.)
+ * (gemm_nn / gemm_tn) or once by the caller (pack_b / pack_bt, then gemm_nn_packed). Full 4-row groups of A are
+ * packed per block into micro-panels (`ap[k][4]`) for the 4×8 micro-kernel, which keeps 8 f32x4 accumulators in
+ * registers and streams both packs linearly. The last 1–3 rows of a block (all of A when M < 4, as in a batch-1
+ * recurrence step) go to row-tail kernels (1×24, 2×16, 3×8 and narrower) that read A in place, so they neither
+ * pack A nor compute on padding rows. Column tails compute on the zero padding of the last B panel and store only
+ * the valid part.
+ *
+ * Every kernel sums each C element over k in the same order (k = 0, 1, ... within a k block of KC, blocks added
+ * into C in order), then adds the old C, so results are bitwise independent of M and of which kernel computes a
+ * row: a batch-1 step gives exactly the bits of the same row inside a larger batch.
+ * (No FMA in plain wasm SIMD: mul + add. In L1 the 4×8 kernel runs at ~40 GFLOP/s on the 2.6 GHz Zen 4 here, the
+ * 1×24 tail at ~30.)
  */
 
 /** k block: one B panel slice (KC·8 floats) stays in L1 while the packed A block streams past it. */
@@ -52,21 +60,25 @@ export function pack_b(K: i32, N: i32, b: usize, ldb: i32, bp: usize): void {
   packRows(K, N, b, ldb, bp, K * 8);
 }
 
-/** Transposes the 4×4 block of 4 rows (r0..r3, each 4 consecutive k) into 4 k-vectors at dst, dst+32, +64, +96. */
-function transpose4(v0: v128, v1: v128, v2: v128, v3: v128, dst: usize): void {
+/**
+ * Transposes a 4×4 block given as 4 rows v0..v3 (4 consecutive k each): stores the 4 columns (one per k) at
+ * dst, dst + sB, dst + 2·sB, dst + 3·sB. Eight shuffles, each a single unpck instruction in V8.
+ */
+function transpose4(v0: v128, v1: v128, v2: v128, v3: v128, dst: usize, sB: usize): void {
   const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
   const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
   const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
   const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
   v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
-  v128.store(dst, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 32);
-  v128.store(dst, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 64);
-  v128.store(dst, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 96);
+  v128.store(dst + sB, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * sB, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * sB, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
 }
 
 /**
  * Packs B = Wᵀ, W stored (N,K) with row stride ldw, into full-K panels: bp[p][k][c] = W[8p+c][k]. Full panels
- * transpose 4×4 blocks (8 rows × 4 consecutive k per step) with shuffles.
+ * transpose two 4×4 blocks (8 rows × 4 consecutive k) per step; the k tail and a partial last panel go
+ * element by element. (A recurrent layer repacks W_hh on every call, so this matters at batch 1.)
  */
 export function pack_bt(K: i32, N: i32, w: usize, ldw: i32, bp: usize): void {
   const ldwB = (<usize>ldw) << 2;
@@ -86,6 +98,7 @@ export function pack_bt(K: i32, N: i32, w: usize, ldw: i32, bp: usize): void {
           v128.load(r0 + 2 * ldwB + o),
           v128.load(r0 + 3 * ldwB + o),
           dst,
+          32,
         );
         transpose4(
           v128.load(r4 + o),
@@ -93,6 +106,7 @@ export function pack_bt(K: i32, N: i32, w: usize, ldw: i32, bp: usize): void {
           v128.load(r4 + 2 * ldwB + o),
           v128.load(r4 + 3 * ldwB + o),
           dst + 16,
+          32,
         );
       }
     }
@@ -121,14 +135,13 @@ export function packed_floats(K: i32, N: i32): i32 {
 }
 
 /**
- * Packs rows [0,mc) × k [0,kc) of op(A) (element (i,k) at a + i·rsB + k·ksB bytes) into 4-row micro-panels
- * ap[i/4][k][4], rows past mc zero-filled.
+ * Packs rows [0,mc) × k [0,kc) of op(A) (element (i,k) at a + i·rsB + k·ksB bytes), mc a multiple of 4, into
+ * 4-row micro-panels ap[i/4][k][4].
  */
 function packA(mc: i32, kc: i32, a: usize, rsB: usize, ksB: usize, ap: usize): void {
   for (let i = 0; i < mc; i += 4) {
-    const rows = min(4, mc - i);
     const base = a + <usize>i * rsB;
-    if (rows === 4 && rsB === 4) {
+    if (rsB === 4) {
       // tn: the 4 rows of one k are adjacent.
       let src = base;
       for (let k = 0; k < kc; k++) {
@@ -139,40 +152,29 @@ function packA(mc: i32, kc: i32, a: usize, rsB: usize, ksB: usize, ap: usize): v
       continue;
     }
     let k0 = 0;
-    if (rows === 4 && ksB === 4) {
-      // nn: transpose 4×4 blocks (4 rows × 4 consecutive k) with shuffles.
+    if (ksB === 4) {
+      // nn: transpose 4×4 blocks (4 rows × 4 consecutive k).
       let src = base;
       for (; k0 + 4 <= kc; k0 += 4) {
-        const v0 = v128.load(src);
-        const v1 = v128.load(src + rsB);
-        const v2 = v128.load(src + 2 * rsB);
-        const v3 = v128.load(src + 3 * rsB);
-        const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
-        const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
-        const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
-        const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
-        v128.store(ap, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
-        v128.store(ap, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
-        v128.store(ap, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
-        v128.store(ap, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+        transpose4(
+          v128.load(src),
+          v128.load(src + rsB),
+          v128.load(src + 2 * rsB),
+          v128.load(src + 3 * rsB),
+          ap,
+          16,
+        );
         src += 16;
         ap += 64;
       }
     }
     for (let r = 0; r < 4; r++) {
       let dst = ap + ((<usize>r) << 2);
-      if (r < rows) {
-        let src = base + <usize>r * rsB + <usize>k0 * ksB;
-        for (let k = k0; k < kc; k++) {
-          store<f32>(dst, load<f32>(src));
-          src += ksB;
-          dst += 16;
-        }
-      } else {
-        for (let k = k0; k < kc; k++) {
-          store<f32>(dst, 0);
-          dst += 16;
-        }
+      let src = base + <usize>r * rsB + <usize>k0 * ksB;
+      for (let k = k0; k < kc; k++) {
+        store<f32>(dst, load<f32>(src));
+        src += ksB;
+        dst += 16;
       }
     }
     ap += (<usize>(kc - k0)) << 4;
@@ -221,8 +223,8 @@ function micro(kc: i32, ap: usize, bp: usize, c: usize, ldcB: usize, cols: i32, 
 }
 
 /**
- * Stores one 8-column row segment of a tile: c[0..cols) = (c +) [v0|v1]. Every kernel adds the old C after the
- * whole k sum, so a C element gets the same bits whichever kernel (4×8, 3×8, 2×16, 1×32, ...) computes it.
+ * Stores one 8-column row segment of a tile: c[0..cols) = (c +) [v0|v1] (cols <= 0: nothing). Every kernel adds
+ * the old C after the whole k sum, so a C element gets the same bits whichever kernel computes it.
  */
 function put8(c: usize, v0: v128, v1: v128, cols: i32, acc: bool): void {
   if (cols >= 8) {
@@ -243,25 +245,33 @@ function put8(c: usize, v0: v128, v1: v128, cols: i32, acc: bool): void {
 }
 
 /*
- * Row tails (1–3 rows left of a block) read A in place, element (i,k) at a + i·rsB + k·ksB, instead of packing it
- * into a zero-padded 4-row panel, and sum each C element over k in the same order as the 4×8 kernel. With fewer
- * rows per tile they take more panels per tile (1×32, 2×16) so enough independent accumulators hide the add
- * latency. `cols` counts the valid columns of the tile from its first panel; panels are psB bytes apart.
+ * Row tails (the 1–3 rows left of a block) read A in place, element (i,k) at a + i·rsB + k·ksB, instead of packing
+ * it into a zero-padded 4-row panel, and sum each C element over k in the same order as the 4×8 kernel. With fewer
+ * rows a tile spans more panels (1×24, 2×16), so that 6–8 independent accumulators hide the 3-cycle add latency.
+ * TurboFan issues all loads of an iteration first, so accumulators + loaded B vectors + broadcasts must fit the 15
+ * usable xmm registers: 1×32 (8 + 8 + 1) spills and is slower than 1×24. `cols` counts the valid columns from the
+ * tile's first panel; panels are psB bytes apart.
  */
 
-/** 1×32 tile (four panels). */
-function tail1x32(kc: i32, a: usize, ksB: usize, bp: usize, psB: usize, c: usize, cols: i32, acc: bool): void {
+/** 1×24 tile (three panels). */
+function tail1x24(
+  kc: i32,
+  a: usize,
+  ksB: usize,
+  bp: usize,
+  psB: usize,
+  c: usize,
+  cols: i32,
+  acc: bool,
+): void {
   let c0 = f32x4.splat(0);
   let c1 = c0;
   let c2 = c0;
   let c3 = c0;
   let c4 = c0;
   let c5 = c0;
-  let c6 = c0;
-  let c7 = c0;
   let x: v128;
   const p2 = psB << 1;
-  const p3 = psB * <usize>3;
   const end = bp + ((<usize>kc) << 5);
   while (bp < end) {
     x = v128.load32_splat(a);
@@ -271,19 +281,25 @@ function tail1x32(kc: i32, a: usize, ksB: usize, bp: usize, psB: usize, c: usize
     c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp + psB, 16)));
     c4 = f32x4.add(c4, f32x4.mul(x, v128.load(bp + p2)));
     c5 = f32x4.add(c5, f32x4.mul(x, v128.load(bp + p2, 16)));
-    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(bp + p3)));
-    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(bp + p3, 16)));
     a += ksB;
     bp += 32;
   }
   put8(c, c0, c1, cols, acc);
   put8(c + 32, c2, c3, cols - 8, acc);
   put8(c + 64, c4, c5, cols - 16, acc);
-  put8(c + 96, c6, c7, cols - 24, acc);
 }
 
 /** 1×16 tile (two panels). */
-function tail1x16(kc: i32, a: usize, ksB: usize, bp: usize, psB: usize, c: usize, cols: i32, acc: bool): void {
+function tail1x16(
+  kc: i32,
+  a: usize,
+  ksB: usize,
+  bp: usize,
+  psB: usize,
+  c: usize,
+  cols: i32,
+  acc: bool,
+): void {
   let c0 = f32x4.splat(0);
   let c1 = c0;
   let c2 = c0;
@@ -369,7 +385,17 @@ function tail2x16(
 }
 
 /** 2×8 tile (one panel). */
-function tail2x8(kc: i32, a: usize, rsB: usize, ksB: usize, bp: usize, c: usize, ldcB: usize, cols: i32, acc: bool): void {
+function tail2x8(
+  kc: i32,
+  a: usize,
+  rsB: usize,
+  ksB: usize,
+  bp: usize,
+  c: usize,
+  ldcB: usize,
+  cols: i32,
+  acc: bool,
+): void {
   let c00 = f32x4.splat(0);
   let c01 = c00;
   let c10 = c00;
@@ -396,7 +422,17 @@ function tail2x8(kc: i32, a: usize, rsB: usize, ksB: usize, bp: usize, c: usize,
 }
 
 /** 3×8 tile (one panel). */
-function tail3x8(kc: i32, a: usize, rsB: usize, ksB: usize, bp: usize, c: usize, ldcB: usize, cols: i32, acc: bool): void {
+function tail3x8(
+  kc: i32,
+  a: usize,
+  rsB: usize,
+  ksB: usize,
+  bp: usize,
+  c: usize,
+  ldcB: usize,
+  cols: i32,
+  acc: bool,
+): void {
   let c00 = f32x4.splat(0);
   let c01 = c00;
   let c10 = c00;
@@ -428,13 +464,10 @@ function tail3x8(kc: i32, a: usize, rsB: usize, ksB: usize, bp: usize, c: usize,
   put8(c + 2 * ldcB, c20, c21, cols, acc);
 }
 
-/** Experiment switch: 0 = widest tail tiles, 1 = 1×8/2×8/3×8 only, 2 = 1x16 max. */
-let tailMode: i32 = 0;
-export function gemm_set_tail_mode(m: i32): void {
-  tailMode = m;
-}
-
-/** C rows [0,rows) (1–3) × N (+)= A rows · B over one k block, A read in place. */
+/**
+ * C rows [0,rows) (1–3) × N (+)= A rows · B over one k block, A read in place. Tiles take 3 panels (1 row),
+ * 2 (2 rows) or 1 (3 rows); the last tile takes what is left.
+ */
 function tail(
   rows: i32,
   N: i32,
@@ -448,20 +481,23 @@ function tail(
   ldcB: usize,
   acc: bool,
 ): void {
-  let j = 0;
-  if (rows === 1) {
-    if (tailMode === 0)
-      for (; j + 24 < N; j += 32, bp += 4 * psB) tail1x32(kc, a, ksB, bp, psB, c + ((<usize>j) << 2), N - j, acc);
-    if (tailMode !== 1)
-      for (; j + 8 < N; j += 16, bp += 2 * psB) tail1x16(kc, a, ksB, bp, psB, c + ((<usize>j) << 2), N - j, acc);
-    for (; j < N; j += 8, bp += psB) tail1x8(kc, a, ksB, bp, c + ((<usize>j) << 2), N - j, acc);
-  } else if (rows === 2) {
-    if (tailMode !== 1)
-      for (; j + 8 < N; j += 16, bp += 2 * psB)
-        tail2x16(kc, a, rsB, ksB, bp, psB, c + ((<usize>j) << 2), ldcB, N - j, acc);
-    for (; j < N; j += 8, bp += psB) tail2x8(kc, a, rsB, ksB, bp, c + ((<usize>j) << 2), ldcB, N - j, acc);
-  } else {
-    for (; j < N; j += 8, bp += psB) tail3x8(kc, a, rsB, ksB, bp, c + ((<usize>j) << 2), ldcB, N - j, acc);
+  const panels = (N + 7) >> 3;
+  const w = rows === 1 ? 3 : rows === 2 ? 2 : 1;
+  for (let p0 = 0; p0 < panels; p0 += w) {
+    const np = min(w, panels - p0);
+    const cols = N - (p0 << 3);
+    const pb = bp + <usize>p0 * psB;
+    const cj = c + ((<usize>p0) << 5);
+    if (rows === 1) {
+      if (np === 3) tail1x24(kc, a, ksB, pb, psB, cj, cols, acc);
+      else if (np === 2) tail1x16(kc, a, ksB, pb, psB, cj, cols, acc);
+      else tail1x8(kc, a, ksB, pb, cj, cols, acc);
+    } else if (rows === 2) {
+      if (np === 2) tail2x16(kc, a, rsB, ksB, pb, psB, cj, ldcB, cols, acc);
+      else tail2x8(kc, a, rsB, ksB, pb, cj, ldcB, cols, acc);
+    } else {
+      tail3x8(kc, a, rsB, ksB, pb, cj, ldcB, cols, acc);
+    }
   }
 }
 
@@ -617,73 +653,4 @@ export function gemm_tn(
   acc: bool,
 ): void {
   blocked(M, N, K, a, 4, (<usize>lda) << 2, b, ldb, c, ldc, acc);
-}
-
-/** [Σ lanes s0, Σ s1, Σ s2, Σ s3]. */
-function hsum4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
-  const u0 = f32x4.add(i32x4.shuffle(s0, s1, 0, 4, 1, 5), i32x4.shuffle(s0, s1, 2, 6, 3, 7));
-  const u1 = f32x4.add(i32x4.shuffle(s2, s3, 0, 4, 1, 5), i32x4.shuffle(s2, s3, 2, 6, 3, 7));
-  return f32x4.add(i32x4.shuffle(u0, u1, 0, 1, 4, 5), i32x4.shuffle(u0, u1, 2, 3, 6, 7));
-}
-
-/** EXPERIMENT: C (M,N) (+)= A (M,K) · Wᵀ, W stored (N,K): f32x4 dot products of rows, no packing. K % 4 == 0. */
-export function gemv_nt(
-  M: i32,
-  N: i32,
-  K: i32,
-  a: usize,
-  lda: i32,
-  w: usize,
-  ldw: i32,
-  c: usize,
-  ldc: i32,
-  acc: bool,
-): void {
-  const ldwB = (<usize>ldw) << 2;
-  const kB = (<usize>(K & ~3)) << 2;
-  for (let i = 0; i < M; i++) {
-    const ar = a + ((<usize>i * <usize>lda) << 2);
-    const cr = c + ((<usize>i * <usize>ldc) << 2);
-    let n = 0;
-    for (; n + 8 <= N; n += 8) {
-      const w0 = w + <usize>n * ldwB;
-      const w4 = w0 + 4 * ldwB;
-      let s0 = f32x4.splat(0);
-      let s1 = s0;
-      let s2 = s0;
-      let s3 = s0;
-      let s4 = s0;
-      let s5 = s0;
-      let s6 = s0;
-      let s7 = s0;
-      for (let o: usize = 0; o < kB; o += 16) {
-        const x = v128.load(ar + o);
-        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(w0 + o)));
-        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(w0 + ldwB + o)));
-        s2 = f32x4.add(s2, f32x4.mul(x, v128.load(w0 + 2 * ldwB + o)));
-        s3 = f32x4.add(s3, f32x4.mul(x, v128.load(w0 + 3 * ldwB + o)));
-        s4 = f32x4.add(s4, f32x4.mul(x, v128.load(w4 + o)));
-        s5 = f32x4.add(s5, f32x4.mul(x, v128.load(w4 + ldwB + o)));
-        s6 = f32x4.add(s6, f32x4.mul(x, v128.load(w4 + 2 * ldwB + o)));
-        s7 = f32x4.add(s7, f32x4.mul(x, v128.load(w4 + 3 * ldwB + o)));
-      }
-      let r0 = hsum4(s0, s1, s2, s3);
-      let r1 = hsum4(s4, s5, s6, s7);
-      const co = cr + ((<usize>n) << 2);
-      if (acc) {
-        r0 = f32x4.add(r0, v128.load(co));
-        r1 = f32x4.add(r1, v128.load(co, 16));
-      }
-      v128.store(co, r0);
-      v128.store(co, r1, 16);
-    }
-    for (; n < N; n++) {
-      const wr = w + <usize>n * ldwB;
-      let s = f32x4.splat(0);
-      for (let o: usize = 0; o < kB; o += 16) s = f32x4.add(s, f32x4.mul(v128.load(ar + o), v128.load(wr + o)));
-      const v = f32x4.extract_lane(hsum4(s, s, s, s), 0);
-      const co = cr + ((<usize>n) << 2);
-      store<f32>(co, acc ? load<f32>(co) + v : v);
-    }
-  }
 }

@@ -9,16 +9,7 @@ export function heapBase(): usize {
 }
 
 export { exp_f32, sigmoid_f32, tanh_f32 } from './activations';
-export {
-  gemm_nn,
-  gemm_nn_packed,
-  gemm_set_tail_mode,
-  gemm_tn,
-  gemv_nt,
-  pack_b,
-  pack_bt,
-  packed_floats,
-} from './gemm';
+export { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, pack_bt, packed_floats } from './gemm';
 export { gru_backward, gru_forward, gru_scratch_floats } from './gru';
 export { lstm_backward, lstm_forward, lstm_scratch_floats } from './lstm';
 export { adam_step, sgd_step } from './optim';
