@@ -8,14 +8,13 @@
  * Parameters per layer k and direction (suffix `_reverse`): weight_ih_l{k} (G·H, I or D·Hout),
  * weight_hh_l{k} (G·H, Hout), bias_ih_l{k}, bias_hh_l{k} (G·H), weight_hr_l{k} (P, H) for LSTM with projSize;
  * G = 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n). All drawn from U(−1/√H, 1/√H).
- * Each layer runs as one fused op (see functional/recurrent.ts); dropout applies between layers in training.
+ * The whole stack runs as one fused op (see functional/recurrent.ts); dropout applies between layers in training.
  */
 import type { CellMode } from '../kernels/recurrent.js';
-import { dropout } from '../tensor/ops/dropout.js';
-import { cat, narrow, reshape } from '../tensor/ops/view.js';
+import { reshape } from '../tensor/ops/view.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type LayerParams, recurrentLayer } from './functional/recurrent.js';
+import { type LayerParams, recurrentStack } from './functional/recurrent.js';
 import { uniform_ } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -140,7 +139,7 @@ abstract class RNNBase extends Module {
     const unbatched = input.ndim === 2;
     // Batch-first layouts are transposed inside the fused op while copying to/from WebAssembly memory.
     const bf = this.batchFirst && !unbatched;
-    let x = unbatched ? reshape(input, [input.shape[0], 1, I]) : input;
+    const x = unbatched ? reshape(input, [input.shape[0], 1, I]) : input;
     const T = bf ? x.shape[1] : x.shape[0];
     const B = bf ? x.shape[0] : x.shape[1];
     if (T === 0 || B === 0)
@@ -161,30 +160,22 @@ abstract class RNNBase extends Module {
     const h = check(h0, 'hidden state h0', Hout);
     const c = check(c0, 'cell state c0', this.hiddenSize);
 
-    const hN: Tensor[] = [];
-    const cN: Tensor[] = [];
-    for (let l = 0; l < L; l++) {
-      const shape = {
-        mode: this.mode,
-        T,
-        B,
-        inputSize: l === 0 ? this.inputSize : D * Hout,
-        hiddenSize: this.hiddenSize,
-        projSize: this.projSize,
-        directions: D,
-        bias: this.bias,
-      };
-      const hl = h && narrow(h, 0, l * D, D);
-      const cl = c && narrow(c, 0, l * D, D);
-      const layout = { inputBatchFirst: bf && l === 0, outputBatchFirst: bf && l === L - 1 };
-      const [out, hl2, cl2] = recurrentLayer(shape, x, this.layers[l], hl, cl, layout);
-      hN.push(hl2);
-      if (cl2) cN.push(cl2);
-      x = l < L - 1 && this.dropout > 0 ? dropout(out, this.dropout, this.training) : out;
-    }
-    let output = x;
-    let hOut = L === 1 ? hN[0] : cat(hN, 0);
-    let cOut = cN.length === 0 ? null : L === 1 ? cN[0] : cat(cN, 0);
+    const shapes = this.layers.map((_, l) => ({
+      mode: this.mode,
+      T,
+      B,
+      inputSize: l === 0 ? this.inputSize : D * Hout,
+      hiddenSize: this.hiddenSize,
+      projSize: this.projSize,
+      directions: D,
+      bias: this.bias,
+    }));
+    let [output, hOut, cOut] = recurrentStack(shapes, this.layers, x, h, c, {
+      inputBatchFirst: bf,
+      outputBatchFirst: bf,
+      dropout: this.dropout,
+      training: this.training,
+    });
     if (unbatched) {
       output = reshape(output, [T, D * Hout]);
       hOut = reshape(hOut, [D * L, Hout]);

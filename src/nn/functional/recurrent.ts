@@ -1,11 +1,18 @@
 /**
- * `recurrentLayer`: one recurrent layer — all time steps, both directions — as ONE autograd op.
+ * `recurrentStack`: a whole recurrent module — every layer, all time steps, both directions — as ONE autograd op.
  *
  * Forward and backward-through-time run in the WebAssembly kernels (or, for tests, the plain-TypeScript
- * reference kernels with the same signature). Parameters and their gradients are read and accumulated in
- * place in WebAssembly memory; only the layer's input, initial states and outputs cross between JavaScript and
- * WebAssembly. The forward's saved activations (the kernel workspace) stay in WebAssembly memory until the
- * backward pass, and are freed then (or when the graph is garbage-collected without a backward).
+ * reference kernels with the same signature), one call per layer. Parameters and their gradients are read and
+ * accumulated in place in WebAssembly memory, and the activations between layers never leave it: only the
+ * module's input, initial states, outputs and their gradients cross between JavaScript and WebAssembly. The
+ * forward's saved activations (one kernel workspace per layer, each layer's output, dropout masks) stay in
+ * WebAssembly memory until the backward pass and are freed then (or when the graph is garbage-collected
+ * without a backward).
+ *
+ * Shapes (L layers, D directions, Hout = projSize || H):
+ *   x (T,B,I), or (B,T,I) with `inputBatchFirst`;  h0, hN (L·D,B,Hout);  c0, cN (L·D,B,H) (LSTM)
+ *   out (T,B,D·Hout), or (B,T,D·Hout) with `outputBatchFirst`
+ * Row l·D + d of the states belongs to layer l, direction d — the kernels read and write those rows in place.
  */
 import { alloc, f32view, free } from '../../kernels/memory.js';
 import type { DirectionParams, LayerShape } from '../../kernels/recurrent.js';
@@ -13,6 +20,7 @@ import * as fast from '../../kernels/recurrent.js';
 import * as reference from '../../kernels/reference/recurrent.js';
 import { ACCUMULATED, ensureGrad, fromOp, type InputGrad } from '../../tensor/autograd.js';
 import { isGradEnabled } from '../../tensor/grad_mode.js';
+import { defaultGenerator, type Generator } from '../../tensor/random.js';
 import { numel } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 
@@ -25,6 +33,15 @@ export interface LayerParams {
   bIh: Tensor | null;
   bHh: Tensor | null;
   wHr: Tensor | null;
+}
+
+export interface StackOptions {
+  inputBatchFirst?: boolean;
+  outputBatchFirst?: boolean;
+  /** Inverted dropout on every layer's output but the last (applied only when `training`). */
+  dropout?: number;
+  training?: boolean;
+  generator?: Generator;
 }
 
 export type RecurrentBackend = 'wasm' | 'reference';
@@ -55,14 +72,6 @@ function freeOwned(o: Owned): void {
 
 const reclaim = new FinalizationRegistry<Owned>(freeOwned);
 
-/** Copies JS data into a fresh WebAssembly block; records it in `owned`. */
-function copyIn(data: Float32Array, owned: Owned | null): number {
-  const p = alloc(data.length, false);
-  f32view(p, data.length).set(data);
-  owned?.ptrs.push(p);
-  return p;
-}
-
 /** dst (A2, A1, inner) ← src (A1, A2, inner): swaps the two leading dims while copying. */
 function swapInto(src: Float32Array, dst: Float32Array, a1: number, a2: number, inner: number): void {
   for (let i = 0; i < a1; i++) {
@@ -75,144 +84,198 @@ function swapInto(src: Float32Array, dst: Float32Array, a1: number, a2: number, 
   }
 }
 
-function pointerOf(t: Tensor | null, owned: Owned): number {
-  if (t === null) return 0;
-  return t.isWasm ? t.wasmPtr : copyIn(t.data, owned);
+/** Copies `src` into WebAssembly memory (leading dims swapped if `swap` is given); returns the pointer. */
+function copyIn(src: Float32Array, owned: Owned | null, swap?: [number, number, number]): number {
+  const p = alloc(src.length, false);
+  const dst = f32view(p, src.length);
+  if (swap) swapInto(src, dst, swap[0], swap[1], swap[2]);
+  else dst.set(src);
+  owned?.ptrs.push(p);
+  return p;
 }
 
-/**
- * x (T,B,I) time-major, or (B,T,I) with `inputBatchFirst`; h0 (D,B,Hout) or null; c0 (D,B,H) or null (LSTM).
- * Returns out (T,B,D·Hout) — (B,T,D·Hout) with `outputBatchFirst` —, hN (D,B,Hout), cN (D,B,H) (LSTM) or null.
- * The batch-first transposes happen while copying to and from WebAssembly memory, at no extra pass.
- */
-export function recurrentLayer(
-  s: LayerShape,
-  x: Tensor,
-  params: LayerParams[],
-  h0: Tensor | null,
-  c0: Tensor | null,
-  layout: { inputBatchFirst?: boolean; outputBatchFirst?: boolean } = {},
-): [Tensor, Tensor, Tensor | null] {
-  const k = backend === 'wasm' ? fast : reference;
-  const D = s.directions;
-  const Hout = s.projSize > 0 ? s.projSize : s.hiddenSize;
-  const nOut = s.T * s.B * D * Hout;
-  const nH = D * s.B * Hout;
-  const nC = s.mode === 'lstm' ? D * s.B * s.hiddenSize : 0;
-  const owned: Owned = { ptrs: [], freed: false };
-  const inBF = layout.inputBatchFirst ?? false;
-  const outBF = layout.outputBatchFirst ?? false;
-  const nX = s.T * s.B * s.inputSize;
-
-  let xPtr: number;
-  if (inBF) {
-    xPtr = alloc(nX, false);
-    owned.ptrs.push(xPtr);
-    swapInto(x.data, f32view(xPtr, nX), s.B, s.T, s.inputSize);
-  } else {
-    xPtr = pointerOf(x, owned);
-  }
-  const h0Ptr = pointerOf(h0, owned);
-  const c0Ptr = pointerOf(c0, owned);
-  const ptrs = (p: LayerParams): DirectionParams => ({
+function pointers(p: LayerParams): DirectionParams {
+  return {
     wIh: p.wIh.wasmPtr,
     wHh: p.wHh.wasmPtr,
     bIh: p.bIh?.wasmPtr ?? 0,
     bHh: p.bHh?.wasmPtr ?? 0,
     wHr: p.wHr?.wasmPtr ?? 0,
-  });
-  const paramPtrs = params.map(ptrs);
-  const ws = alloc(k.layerWorkspaceFloats(s), false);
-  owned.ptrs.push(ws);
-  const outPtr = alloc(nOut + nH + nC, false);
-  k.layerForward(
-    s,
-    xPtr,
-    paramPtrs,
-    h0Ptr,
-    c0Ptr,
-    outPtr,
-    outPtr + nOut * 4,
-    nC > 0 ? outPtr + (nOut + nH) * 4 : 0,
-    ws,
-  );
-  const combinedData = new Float32Array(nOut + nH + nC);
-  const produced = f32view(outPtr, nOut + nH + nC);
-  if (outBF) {
-    swapInto(produced.subarray(0, nOut), combinedData, s.T, s.B, D * Hout);
-    combinedData.set(produced.subarray(nOut), nOut);
-  } else {
-    combinedData.set(produced);
-  }
-  free(outPtr);
+  };
+}
 
-  const paramTensors = params.flatMap((p) =>
-    [p.wIh, p.wHh, p.bIh, p.bHh, p.wHr].filter((t): t is Tensor => t !== null),
-  );
-  const inputs = [x, ...(h0 ? [h0] : []), ...(c0 ? [c0] : []), ...paramTensors];
-  const needGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+/**
+ * Runs the stack; `shapes[l]` and `params[l]` describe layer l (its inputSize is the previous layer's D·Hout).
+ * Returns [out, hN, cN (LSTM) or null].
+ */
+export function recurrentStack(
+  shapes: LayerShape[],
+  params: LayerParams[][],
+  x: Tensor,
+  h0: Tensor | null,
+  c0: Tensor | null,
+  o: StackOptions = {},
+): [Tensor, Tensor, Tensor | null] {
+  const k = backend === 'wasm' ? fast : reference;
+  const L = shapes.length;
+  const s0 = shapes[0];
+  const { T, B, directions: D, hiddenSize: H } = s0;
+  const Hout = s0.projSize > 0 ? s0.projSize : H;
+  const lstm = s0.mode === 'lstm';
+  const nOut = T * B * D * Hout; // one layer's output
+  const nH = L * D * B * Hout;
+  const nC = lstm ? L * D * B * H : 0;
+  const rowH = D * B * Hout * 4; // bytes of one layer's rows in h0/hN
+  const rowC = D * B * H * 4;
+  const inBF = o.inputBatchFirst ?? false;
+  const outBF = o.outputBatchFirst ?? false;
+  const p = o.dropout ?? 0;
+  const drop = (o.training ?? false) && p > 0 && L > 1;
+  const owned: Owned = { ptrs: [], freed: false };
+  const own = (n: number): number => {
+    const ptr = alloc(n, false);
+    owned.ptrs.push(ptr);
+    return ptr;
+  };
+
+  const nX = T * B * s0.inputSize;
+  const xPtr = inBF
+    ? copyIn(x.data, owned, [B, T, s0.inputSize])
+    : x.isWasm
+      ? x.wasmPtr
+      : copyIn(x.data, owned);
+  const h0Ptr = h0 === null ? 0 : h0.isWasm ? h0.wasmPtr : copyIn(h0.data, owned);
+  const c0Ptr = c0 === null ? 0 : c0.isWasm ? c0.wasmPtr : copyIn(c0.data, owned);
+  const hNPtr = own(nH + nC);
+  const cNPtr = lstm ? hNPtr + nH * 4 : 0;
+  const paramPtrs = params.map((dirs) => dirs.map(pointers));
+
+  // Per layer: its input pointer, workspace and output; dropout masks between layers.
+  const inputs: number[] = [xPtr];
+  const workspaces: number[] = [];
+  const outputs: number[] = [];
+  const masks: Array<Float32Array | null> = [];
+  for (let l = 0; l < L; l++) {
+    const ws = own(k.layerWorkspaceFloats(shapes[l]));
+    const out = own(nOut);
+    k.layerForward(
+      shapes[l],
+      inputs[l],
+      paramPtrs[l],
+      h0Ptr && h0Ptr + l * rowH,
+      c0Ptr && c0Ptr + l * rowC,
+      out,
+      hNPtr + l * rowH,
+      cNPtr && cNPtr + l * rowC,
+      ws,
+    );
+    workspaces.push(ws);
+    outputs.push(out);
+    if (l < L - 1) {
+      if (drop) {
+        const mask = dropoutMask(nOut, p, o.generator ?? defaultGenerator);
+        const next = own(nOut);
+        const src = f32view(out, nOut);
+        const dst = f32view(next, nOut);
+        for (let i = 0; i < nOut; i++) dst[i] = src[i] * mask[i];
+        masks.push(mask);
+        inputs.push(next);
+      } else {
+        masks.push(null);
+        inputs.push(out);
+      }
+    }
+  }
+
+  // Output buffer in JS: [out | hN | cN], out transposed to batch-first if asked.
+  const combinedData = new Float32Array(nOut + nH + nC);
+  const last = f32view(outputs[L - 1], nOut);
+  if (outBF) swapInto(last, combinedData, T, B, D * Hout);
+  else combinedData.set(last);
+  combinedData.set(f32view(hNPtr, nH + nC), nOut);
+
+  const paramTensors = params
+    .flat()
+    .flatMap((q) => [q.wIh, q.wHh, q.bIh, q.bHh, q.wHr].filter((t): t is Tensor => t !== null));
+  const graphInputs = [x, ...(h0 ? [h0] : []), ...(c0 ? [c0] : []), ...paramTensors];
+  const needGrad = isGradEnabled() && graphInputs.some((t) => t.requiresGrad);
   if (!needGrad) freeOwned(owned);
 
-  const combined = fromOp(combinedData, [nOut + nH + nC], `${s.mode.toUpperCase()}Backward`, inputs, (g) => {
-    const tmp: number[] = [];
-    // Buffers the kernel writes completely skip the zero fill; gradient sinks it accumulates into keep it.
-    const take = (n: number, zero = false) => {
-      const p = alloc(n, zero);
-      tmp.push(p);
-      return p;
-    };
-    const gPtr = take(g.length);
-    const gView = f32view(gPtr, g.length);
-    if (outBF) {
-      swapInto(g.subarray(0, nOut), gView, s.B, s.T, D * Hout);
-      gView.set(g.subarray(nOut), nOut);
-    } else {
-      gView.set(g);
-    }
-    const dX = x.requiresGrad ? take(nX) : 0;
-    const dh0 = h0?.requiresGrad ? take(nH) : 0;
-    const dc0 = c0?.requiresGrad ? take(nC) : 0;
-    const gradPtr = (t: Tensor | null): number => {
-      if (t === null) return 0;
-      return t.requiresGrad && t.gradFn === null ? ensureGrad(t).wasmPtr : take(t.numel(), true);
-    };
-    const gradPtrs = params.map((p) => ({
-      wIh: gradPtr(p.wIh),
-      wHh: gradPtr(p.wHh),
-      bIh: gradPtr(p.bIh),
-      bHh: gradPtr(p.bHh),
-      wHr: gradPtr(p.wHr),
-    }));
-    k.layerBackward(
-      s,
-      xPtr,
-      paramPtrs,
-      h0Ptr,
-      c0Ptr,
-      ws,
-      gPtr,
-      gPtr + nOut * 4,
-      nC > 0 ? gPtr + (nOut + nH) * 4 : 0,
-      dX,
-      dh0,
-      dc0,
-      gradPtrs,
-    );
-    const read = (p: number, n: number): Float32Array | null =>
-      p === 0 ? null : Float32Array.from(f32view(p, n));
-    let gx: Float32Array | null = null;
-    if (dX !== 0) {
-      gx = new Float32Array(nX);
-      if (inBF) swapInto(f32view(dX, nX), gx, s.T, s.B, s.inputSize);
-      else gx.set(f32view(dX, nX));
-    }
-    const result: InputGrad[] = [gx];
-    if (h0) result.push(read(dh0, nH));
-    if (c0) result.push(read(dc0, nC));
-    for (const t of paramTensors) result.push(t.gradFn === null ? ACCUMULATED : null);
-    for (const p of tmp) free(p);
-    return result;
-  });
+  const combined = fromOp(
+    combinedData,
+    [nOut + nH + nC],
+    `${s0.mode.toUpperCase()}Backward`,
+    graphInputs,
+    (g) => {
+      const tmp: number[] = [];
+      // Buffers the kernel writes completely skip the zero fill; gradient sinks it accumulates into keep it.
+      const take = (n: number, zero = false) => {
+        const ptr = alloc(n, zero);
+        tmp.push(ptr);
+        return ptr;
+      };
+      let dOut = take(nOut);
+      if (outBF) swapInto(g.subarray(0, nOut), f32view(dOut, nOut), B, T, D * Hout);
+      else f32view(dOut, nOut).set(g.subarray(0, nOut));
+      const dState = copyIn(g.subarray(nOut), null);
+      tmp.push(dState);
+      const dcN = lstm ? dState + nH * 4 : 0;
+      const dh0 = h0?.requiresGrad ? take(nH) : 0;
+      const dc0 = c0?.requiresGrad ? take(nC) : 0;
+      const dX0 = x.requiresGrad ? take(nX) : 0;
+      const gradPtr = (t: Tensor | null): number => {
+        if (t === null) return 0;
+        return t.requiresGrad && t.gradFn === null ? ensureGrad(t).wasmPtr : take(t.numel(), true);
+      };
+      for (let l = L - 1; l >= 0; l--) {
+        const dX = l > 0 ? take(T * B * shapes[l].inputSize) : dX0;
+        const grads = params[l].map((q) => ({
+          wIh: gradPtr(q.wIh),
+          wHh: gradPtr(q.wHh),
+          bIh: gradPtr(q.bIh),
+          bHh: gradPtr(q.bHh),
+          wHr: gradPtr(q.wHr),
+        }));
+        k.layerBackward(
+          shapes[l],
+          inputs[l],
+          paramPtrs[l],
+          h0Ptr && h0Ptr + l * rowH,
+          c0Ptr && c0Ptr + l * rowC,
+          workspaces[l],
+          dOut,
+          dState + l * rowH,
+          dcN && dcN + l * rowC,
+          dX,
+          dh0 && dh0 + l * rowH,
+          dc0 && dc0 + l * rowC,
+          grads,
+        );
+        if (l > 0) {
+          const mask = masks[l - 1];
+          if (mask) {
+            const d = f32view(dX, nOut);
+            for (let i = 0; i < nOut; i++) d[i] *= mask[i];
+          }
+          dOut = dX;
+        }
+      }
+      const read = (ptr: number, n: number): Float32Array | null =>
+        ptr === 0 ? null : Float32Array.from(f32view(ptr, n));
+      let gx: Float32Array | null = null;
+      if (dX0 !== 0) {
+        gx = new Float32Array(nX);
+        if (inBF) swapInto(f32view(dX0, nX), gx, T, B, s0.inputSize);
+        else gx.set(f32view(dX0, nX));
+      }
+      const result: InputGrad[] = [gx];
+      if (h0) result.push(read(dh0, nH));
+      if (c0) result.push(read(dc0, nC));
+      for (const t of paramTensors) result.push(t.gradFn === null ? ACCUMULATED : null);
+      for (const ptr of tmp) free(ptr);
+      return result;
+    },
+  );
   if (combined.gradFn) {
     const fn = combined.gradFn;
     fn.release = () => {
@@ -221,10 +284,18 @@ export function recurrentLayer(
     };
     reclaim.register(fn, owned, owned);
   }
-  const out = part(combined, 0, outBF ? [s.B, s.T, D * Hout] : [s.T, s.B, D * Hout]);
-  const hN = part(combined, nOut, [D, s.B, Hout]);
-  const cN = nC > 0 ? part(combined, nOut + nH, [D, s.B, s.hiddenSize]) : null;
+  const out = part(combined, 0, outBF ? [B, T, D * Hout] : [T, B, D * Hout]);
+  const hN = part(combined, nOut, [L * D, B, Hout]);
+  const cN = lstm ? part(combined, nOut + nH, [L * D, B, H]) : null;
   return [out, hN, cN];
+}
+
+/** Inverted-dropout mask: 0 with probability p, else 1/(1−p). */
+function dropoutMask(n: number, p: number, g: Generator): Float32Array {
+  const scale = p >= 1 ? 0 : 1 / (1 - p);
+  const mask = new Float32Array(n);
+  for (let i = 0; i < n; i++) mask[i] = g.random() >= p ? scale : 0;
+  return mask;
 }
 
 /**
