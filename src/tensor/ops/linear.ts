@@ -1,11 +1,21 @@
 /**
- * Fused affine map (like torch.nn.functional.linear): y = x Wᵀ + b on the last dim.
- *   x (N…, I), W (O, I), b (O) → y (N…, O);  dx = dy W,  dW = dyᵀ x,  db = Σ_rows dy
+ * Fused affine map (like torch.nn.functional.linear) on the WebAssembly GEMM: y = x Wᵀ + b on the last dim.
+ *   x (N…, I), W (O, I), b (O) → y (N…, O);  dx = dy W,  dW = dyᵀ x (added in place to W's gradient),
+ *   db = Σ_rows dy
  */
-import { fromOp } from '../autograd.js';
+import { gemmNN, gemmTN } from '../../kernels/gemm.js';
+import { alloc, f32view, free } from '../../kernels/memory.js';
+import { ACCUMULATED, ensureGrad, fromOp, type InputGrad } from '../autograd.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { saved } from './elementwise.js';
+
+/** Copies `data` into a fresh WebAssembly block. */
+function toWasm(data: Float32Array): number {
+  const p = alloc(data.length, false);
+  f32view(p, data.length).set(data);
+  return p;
+}
 
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   const [O, I] = weight.shape;
@@ -16,55 +26,56 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   }
   const N = x.numel() / I;
   const X = saved(x);
-  const W = saved(weight);
-  const bd = bias?.data;
-  const y = new Float32Array(N * O);
-  for (let n = 0; n < N; n++) {
-    for (let o = 0; o < O; o++) {
-      let acc = bd ? bd[o] : 0;
-      for (let i = 0; i < I; i++) acc += X[n * I + i] * W[o * I + i];
-      y[n * O + o] = acc;
-    }
+  const W = weight.data;
+  // Wᵀ (I, O) so that y = x · Wᵀ is an "nn" product.
+  const wt = alloc(I * O, false);
+  const wtv = f32view(wt, I * O);
+  for (let o = 0; o < O; o++) for (let i = 0; i < I; i++) wtv[i * O + o] = W[o * I + i];
+  const xp = toWasm(X);
+  const yp = alloc(N * O, false);
+  gemmNN(N, O, I, xp, I, wt, O, yp, O, false);
+  const y = Float32Array.from(f32view(yp, N * O));
+  free(wt);
+  free(xp);
+  free(yp);
+  if (bias) {
+    const b = bias.data;
+    for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) y[n * O + o] += b[o];
   }
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return fromOp(y, [...x.shape.slice(0, -1), O], 'linear', inputs, (g) => [
-    x.requiresGrad ? inputGrad(g, W, N, O, I) : null,
-    weight.requiresGrad ? weightGrad(g, X, N, O, I) : null,
-    ...(bias ? [bias.requiresGrad ? biasGrad(g, N, O) : null] : []),
-  ]);
-}
-
-/** dx (N, I) = dy (N, O) · W (O, I). */
-function inputGrad(g: Float32Array, W: Float32Array, N: number, O: number, I: number): Float32Array {
-  const gx = new Float32Array(N * I);
-  for (let n = 0; n < N; n++) {
-    const row = n * I;
-    for (let o = 0; o < O; o++) {
-      const go = g[n * O + o];
-      const w0 = o * I;
-      for (let i = 0; i < I; i++) gx[row + i] += go * W[w0 + i];
+  return fromOp(y, [...x.shape.slice(0, -1), O], 'linear', inputs, (g) => {
+    const gp = toWasm(g);
+    const grads: InputGrad[] = [null, null];
+    if (x.requiresGrad) {
+      const wp = weight.isWasm ? weight.wasmPtr : toWasm(weight.data);
+      const dx = alloc(N * I, false);
+      gemmNN(N, I, O, gp, O, wp, I, dx, I, false);
+      grads[0] = Float32Array.from(f32view(dx, N * I));
+      free(dx);
+      if (!weight.isWasm) free(wp);
     }
-  }
-  return gx;
-}
-
-/** dW (O, I) = dyᵀ (O, N) · x (N, I). */
-function weightGrad(g: Float32Array, X: Float32Array, N: number, O: number, I: number): Float32Array {
-  const gw = new Float32Array(O * I);
-  for (let n = 0; n < N; n++) {
-    const x0 = n * I;
-    for (let o = 0; o < O; o++) {
-      const go = g[n * O + o];
-      const w0 = o * I;
-      for (let i = 0; i < I; i++) gw[w0 + i] += go * X[x0 + i];
+    if (weight.requiresGrad) {
+      const xp2 = toWasm(X);
+      if (weight.gradFn === null && weight.isWasm) {
+        gemmTN(O, I, N, gp, O, xp2, I, ensureGrad(weight).wasmPtr, I, true);
+        grads[1] = ACCUMULATED;
+      } else {
+        const dw = alloc(O * I, false);
+        gemmTN(O, I, N, gp, O, xp2, I, dw, I, false);
+        grads[1] = Float32Array.from(f32view(dw, O * I));
+        free(dw);
+      }
+      free(xp2);
     }
-  }
-  return gw;
-}
-
-/** db (O) = Σ_n dy[n]. */
-function biasGrad(g: Float32Array, N: number, O: number): Float32Array {
-  const gb = new Float32Array(O);
-  for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) gb[o] += g[n * O + o];
-  return gb;
+    if (bias) {
+      let gb: Float32Array | null = null;
+      if (bias.requiresGrad) {
+        gb = new Float32Array(O);
+        for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) gb[o] += g[n * O + o];
+      }
+      grads.push(gb);
+    }
+    free(gp);
+    return grads;
+  });
 }
