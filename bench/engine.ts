@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: speed of the fused recurrent layers on one core.
- *   1. nn.RNN / nn.LSTM / nn.GRU forward + backward (loss Σ out·R) at the tutorial size (B 16, T 16, I 1,
+ *   1. nn.RNN / nn.LSTM / nn.GRU forward + backward (dL/d(out) = R) at the tutorial size (B 16, T 16, I 1,
  *      H 64, 2 layers) and a larger size (B 64, T 64, I 256, H 256, 2 layers): ms and GFLOP/s.
  *   2. A full training step of the tutorial's four models (forward + Linear + MSE + backward + Adam): ms.
  *   3. The same layer with the plain-TypeScript reference kernels, for the speed-up of the WebAssembly path.
@@ -60,7 +60,7 @@ function layerStep(kind: Kind, s: Size): () => void {
   return () => {
     m.zeroGrad();
     const out = m instanceof nn.LSTM ? m.forward(x)[0] : m.forward(x)[0];
-    out.mul(r).sum().backward();
+    out.backward(r); // dL/d(out) = r, i.e. L = Σ out·r, without extra elementwise ops
   };
 }
 
