@@ -393,6 +393,25 @@ function table(header, rows) {
   return [line(header), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** Fields every results file starts with. */
+function reportHeader(kind, startedAt) {
+  return {
+    kind,
+    date: today(),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: machineInfo(),
+    repo: repoInfo(),
+  };
+}
+
+/** Prints the runners that were skipped and how many runs failed. */
+function summarizeProblems(skipped, runs) {
+  for (const s of skipped) out(`skipped ${s.name}: ${s.note}`);
+  const failed = runs.filter((x) => !x.ok);
+  if (failed.length) out(`${failed.length} run(s) failed; see "runs" in the results file`);
+}
+
 function machineInfo() {
   const c = cpus();
   return {
@@ -575,17 +594,10 @@ async function suite(o) {
       ),
     );
   }
-  for (const s of skipped) out(`skipped ${s.name}: ${s.note}`);
-  const failed = runs.filter((x) => !x.ok);
-  if (failed.length) out(`${failed.length} run(s) failed; see "runs" in the results file`);
+  summarizeProblems(skipped, runs);
 
   const report = {
-    kind: 'suite',
-    date: today(),
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    machine: machineInfo(),
-    repo: repoInfo(),
+    ...reportHeader('suite', startedAt),
     options: {
       quick: o.quick,
       reps: o.reps,
@@ -837,14 +849,9 @@ async function scaling(o) {
     ];
   });
   out(table(header, rows));
-  for (const s of skipped) out(`skipped ${s.name}: ${s.note}`);
+  summarizeProblems(skipped, []);
   const report = {
-    kind: 'scaling',
-    date: today(),
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    machine: machineInfo(),
-    repo: repoInfo(),
+    ...reportHeader('scaling', startedAt),
     options: {
       quick: o.quick,
       reps: o.reps,
@@ -1021,16 +1028,9 @@ async function compare(o) {
       );
     }
   }
-  for (const s of skipped) out(`skipped ${s.name}: ${s.note}`);
-  const failed = runs.filter((x) => !x.ok);
-  if (failed.length) out(`${failed.length} run(s) failed; see "runs" in the results file`);
+  summarizeProblems(skipped, runs);
   const report = {
-    kind: 'compare',
-    date: today(),
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    machine: machineInfo(),
-    repo: repoInfo(),
+    ...reportHeader('compare', startedAt),
     options: { quick: o.quick, reps: o.reps, epochs: o.epochs, env: ONE_THREAD_ENV },
     runners: available.map((r) => ({ name: r.name, command: [r.cmd, ...r.args], versions: r.versions })),
     skipped,
@@ -1177,16 +1177,9 @@ async function memory(o) {
       rows,
     ),
   );
-  for (const s of skipped) out(`skipped ${s.name}: ${s.note}`);
-  const failed = runs.filter((x) => !x.ok);
-  if (failed.length) out(`${failed.length} run(s) failed; see "runs" in the results file`);
+  summarizeProblems(skipped, runs);
   const report = {
-    kind: 'memory',
-    date: today(),
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    machine: machineInfo(),
-    repo: repoInfo(),
+    ...reportHeader('memory', startedAt),
     options: {
       quick: o.quick,
       reps: o.reps,

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CellMode } from '../../src/kernels/recurrent.js';
 import * as wasm from '../../src/kernels/recurrent.js';
-import { type ModuleSpec, runModule } from './layer_runner.js';
-import { rng } from './util.js';
+import { type ModuleSpec, randomModuleSpec, runModule } from './layer_runner.js';
 
 /**
  * The GEMMs sum every element over k in the same order whatever the number of rows (batch-1 steps run in the row-tail
@@ -14,40 +13,7 @@ import { rng } from './util.js';
 const [T, B, I, H, L, D] = [9, 6, 5, 19, 2, 2 as const];
 
 function spec(mode: CellMode, P: number, seed: number): ModuleSpec {
-  const rand = rng(seed);
-  const G = mode === 'lstm' ? 4 : mode === 'gru' ? 3 : 1;
-  const Hout = P > 0 ? P : H;
-  const k = 1 / Math.sqrt(H);
-  const vec = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => rand() * scale);
-  const params: Record<string, Float32Array> = {};
-  for (let l = 0; l < L; l++) {
-    for (const sfx of ['', '_reverse']) {
-      params[`weight_ih_l${l}${sfx}`] = vec(G * H * (l === 0 ? I : D * Hout), k);
-      params[`weight_hh_l${l}${sfx}`] = vec(G * H * Hout, k);
-      params[`bias_ih_l${l}${sfx}`] = vec(G * H, k);
-      params[`bias_hh_l${l}${sfx}`] = vec(G * H, k);
-      if (P > 0) params[`weight_hr_l${l}${sfx}`] = vec(P * H, k);
-    }
-  }
-  const lstm = mode === 'lstm';
-  return {
-    mode,
-    T,
-    B,
-    inputSize: I,
-    hiddenSize: H,
-    projSize: P,
-    numLayers: L,
-    directions: D,
-    bias: true,
-    params,
-    input: vec(T * B * I),
-    h0: vec(L * D * B * Hout),
-    c0: lstm ? vec(L * D * B * H) : null,
-    rOut: vec(T * B * D * Hout),
-    rHn: vec(L * D * B * Hout),
-    rCn: lstm ? vec(L * D * B * H) : null,
-  };
+  return randomModuleSpec(mode, P, seed, { T, B, I, H, L, D });
 }
 
 /** Sample b of a (R, B, F) tensor (time-major data or stacked states) as (R, 1, F). */

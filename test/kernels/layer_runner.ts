@@ -4,7 +4,7 @@
  */
 import { f32view } from '../../src/kernels/memory.js';
 import type * as Api from '../../src/kernels/recurrent.js';
-import { Arena, read } from './util.js';
+import { Arena, read, rng } from './util.js';
 
 export type Impl = Pick<typeof Api, 'layerWorkspaceFloats' | 'layerForward' | 'layerBackward'>;
 
@@ -160,4 +160,58 @@ export function runModule(impl: Impl, m: ModuleSpec): ModuleResult {
   } finally {
     arena.freeAll();
   }
+}
+
+/** Sizes of a random test module: T steps, B batch, I input, H hidden, L layers, D directions. */
+export interface ModuleDims {
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  L: number;
+  D: 1 | 2;
+}
+
+/** A module with random parameters (U(±1/√H)-scaled), input, initial states and loss weights. */
+export function randomModuleSpec(
+  mode: Api.CellMode,
+  projSize: number,
+  seed: number,
+  dims: ModuleDims,
+): ModuleSpec {
+  const { T, B, I, H, L, D } = dims;
+  const rand = rng(seed);
+  const G = mode === 'lstm' ? 4 : mode === 'gru' ? 3 : 1;
+  const Hout = projSize > 0 ? projSize : H;
+  const k = 1 / Math.sqrt(H);
+  const vec = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => rand() * scale);
+  const params: Record<string, Float32Array> = {};
+  for (let l = 0; l < L; l++) {
+    for (const sfx of D === 2 ? ['', '_reverse'] : ['']) {
+      params[`weight_ih_l${l}${sfx}`] = vec(G * H * (l === 0 ? I : D * Hout), k);
+      params[`weight_hh_l${l}${sfx}`] = vec(G * H * Hout, k);
+      params[`bias_ih_l${l}${sfx}`] = vec(G * H, k);
+      params[`bias_hh_l${l}${sfx}`] = vec(G * H, k);
+      if (projSize > 0) params[`weight_hr_l${l}${sfx}`] = vec(projSize * H, k);
+    }
+  }
+  const lstm = mode === 'lstm';
+  return {
+    mode,
+    T,
+    B,
+    inputSize: I,
+    hiddenSize: H,
+    projSize,
+    numLayers: L,
+    directions: D,
+    bias: true,
+    params,
+    input: vec(T * B * I),
+    h0: vec(L * D * B * Hout),
+    c0: lstm ? vec(L * D * B * H) : null,
+    rOut: vec(T * B * D * Hout),
+    rHn: vec(L * D * B * Hout),
+    rCn: lstm ? vec(L * D * B * H) : null,
+  };
 }
