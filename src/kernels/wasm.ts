@@ -1,10 +1,16 @@
 /**
- * Loads the AssemblyScript kernels (rnnlab.wasm, built by `npm run build:wasm`) once, synchronously,
- * and exposes their exports and their linear memory.
+ * Loads the AssemblyScript kernels once, synchronously, and exposes their exports and their linear memory.
+ *
+ * `npm run build:wasm` compiles the same source twice: rnnlab-relaxed.wasm with relaxed SIMD (fused multiply-add in
+ * every GEMM kernel) and rnnlab.wasm with plain SIMD128. The relaxed build is used when the runtime accepts it.
+ * Node 20's V8 implements relaxed SIMD behind `--experimental-wasm-relaxed-simd` (on by default from Node 22), so
+ * on Node 20 the loader turns that V8 flag on before compiling; the flag only makes more WebAssembly instructions
+ * valid. `RNNLAB_KERNELS=simd` forces the plain build, `RNNLAB_KERNELS=relaxed-simd` requires the fused one.
  */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 
-/** Raw exports of rnnlab.wasm. Pointers are byte offsets into `memory`; all buffers are f32, row-major. */
+/** Raw exports of the kernel module. Pointers are byte offsets into `memory`; all buffers are f32, row-major. */
 export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
@@ -12,17 +18,52 @@ export interface KernelExports {
   [name: string]: any;
 }
 
-function load(): KernelExports {
-  const url = new URL('./rnnlab.wasm', import.meta.url);
-  let bytes: Buffer;
+/** Which build of the kernels runs: fused multiply-add (relaxed SIMD) or plain SIMD128 (multiply, then add). */
+export type KernelBuild = 'relaxed-simd' | 'simd';
+
+const FILES: Record<KernelBuild, string> = { 'relaxed-simd': './rnnlab-relaxed.wasm', simd: './rnnlab.wasm' };
+
+function read(build: KernelBuild): Uint8Array<ArrayBuffer> {
+  const url = new URL(FILES[build], import.meta.url);
   try {
-    bytes = readFileSync(url);
+    return new Uint8Array(readFileSync(url));
   } catch {
     throw new Error(
       `rnnlab: WebAssembly kernels not found at ${url.pathname}. Run \`npm run build\` (npm ci runs it for you).`,
     );
   }
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes)), {
+}
+
+/** True when this runtime compiles the relaxed-SIMD build, turning on V8's flag for it if needed (Node 20). */
+function acceptsRelaxed(bytes: Uint8Array<ArrayBuffer>): boolean {
+  if (WebAssembly.validate(bytes)) return true;
+  try {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    return false;
+  }
+  return WebAssembly.validate(bytes);
+}
+
+function choose(): { build: KernelBuild; bytes: Uint8Array<ArrayBuffer> } {
+  const wanted = process.env.RNNLAB_KERNELS?.trim() ?? '';
+  if (wanted !== '' && wanted !== 'auto' && wanted !== 'simd' && wanted !== 'relaxed-simd')
+    throw new Error(
+      `rnnlab: RNNLAB_KERNELS='${wanted}' is not a kernel build: use 'relaxed-simd', 'simd' or 'auto' (or unset it).`,
+    );
+  if (wanted === 'simd') return { build: 'simd', bytes: read('simd') };
+  const relaxed = read('relaxed-simd');
+  if (acceptsRelaxed(relaxed)) return { build: 'relaxed-simd', bytes: relaxed };
+  if (wanted === 'relaxed-simd')
+    throw new Error(
+      `rnnlab: RNNLAB_KERNELS=relaxed-simd, but this runtime (Node ${process.versions.node}) does not compile ` +
+        'relaxed SIMD. Unset RNNLAB_KERNELS to fall back to plain SIMD.',
+    );
+  return { build: 'simd', bytes: read('simd') };
+}
+
+function load(bytes: Uint8Array<ArrayBuffer>): KernelExports {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: {
       abort(_msg: number, _file: number, line: number, col: number): never {
         throw new Error(`rnnlab: WebAssembly kernel aborted at ${line}:${col}`);
@@ -32,4 +73,9 @@ function load(): KernelExports {
   return instance.exports as unknown as KernelExports;
 }
 
-export const kernels: KernelExports = load();
+const chosen = choose();
+
+/** The build in use in this process (and in its worker threads, which choose the same way). */
+export const kernelBuild: KernelBuild = chosen.build;
+
+export const kernels: KernelExports = load(chosen.bytes);
