@@ -5,28 +5,46 @@
  * exponent bits; the argument is clamped to [-87, 88] so the result stays a finite normal float.
  * sigmoid(x) = 1 / (1 + exp(-x)). tanh(x) = expm1(2x) / (expm1(2x) + 2), expm1 from the same reduction with
  * e^r - 1 summed without cancellation. Relative error about 1e-7 (tests measure it); no NaN for finite x.
+ * Polynomials use `madd` (fused in the relaxed-SIMD build).
  */
+import { madd } from './simd';
 
 const EXP_LO: f32 = -87.0;
 const EXP_HI: f32 = 88.0;
 const LOG2E: f32 = <f32>Math.LOG2E;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.1219444e-4;
+/** 1.5·2²³: adding it rounds a float of magnitude < 2²² to an integer (round half to even). */
+const ROUND_MAGIC: f32 = 12582912.0;
+
+/**
+ * n = round(y·log2 e) as a float and 2^n, both from one add of 1.5·2²³: the sum's low mantissa bits hold n + 2²²,
+ * so shifting its bits left by 23 after adding the exponent bias gives the bits of 2^n (|n| < 2²²). Cheaper than
+ * nearest + float-to-int conversion (which V8 expands into a NaN- and overflow-checking sequence).
+ */
+function reduce(y: v128): v128 {
+  return madd(y, f32x4.splat(LOG2E), f32x4.splat(ROUND_MAGIC));
+}
+
+/** e^r - 1 - r for |r| <= ln2/2: r²·P(r), Cephes expf coefficients. */
+function expm1Tail(r: v128): v128 {
+  let p = f32x4.splat(1.98756915e-4);
+  p = madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
+  return f32x4.mul(p, f32x4.mul(r, r));
+}
 
 /** e^x per lane. */
 export function exp4(x: v128): v128 {
   x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.splat(1.98756915e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(p, pow2n);
+  const t = reduce(x);
+  const n = f32x4.sub(t, f32x4.splat(ROUND_MAGIC));
+  const r = madd(n, f32x4.splat(-LN2_LO), madd(n, f32x4.splat(-LN2_HI), x));
+  const p = f32x4.add(f32x4.add(expm1Tail(r), r), f32x4.splat(1));
+  return f32x4.mul(p, i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23));
 }
 
 /** 1 / (1 + e^-x) per lane. */
@@ -38,18 +56,12 @@ export function sigmoid4(x: v128): v128 {
 /** tanh(x) per lane: e/(e + 2) with e = expm1(2x) (2x clamped to [-20, 20], where tanh is ±1 in f32). */
 export function tanh4(x: v128): v128 {
   const y = f32x4.pmin(f32x4.pmax(f32x4.add(x, x), f32x4.splat(-20)), f32x4.splat(20));
-  const n = f32x4.nearest(f32x4.mul(y, f32x4.splat(LOG2E)));
-  const r = f32x4.sub(f32x4.sub(y, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  const t = reduce(y);
+  const n = f32x4.sub(t, f32x4.splat(ROUND_MAGIC));
+  const r = madd(n, f32x4.splat(-LN2_LO), madd(n, f32x4.splat(-LN2_HI), y));
   // e^r - 1 = r + r²·P(r) without cancellation; expm1(y) = 2^n·(e^r - 1) + (2^n - 1).
-  let p = f32x4.splat(1.98756915e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  const pm1 = f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r);
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  const e = f32x4.add(f32x4.mul(pow2n, pm1), f32x4.sub(pow2n, f32x4.splat(1)));
+  const pow2n = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
+  const e = madd(pow2n, f32x4.add(expm1Tail(r), r), f32x4.sub(pow2n, f32x4.splat(1)));
   return f32x4.div(e, f32x4.add(e, f32x4.splat(2)));
 }
 
