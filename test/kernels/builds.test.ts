@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { gemmNN } from '../../src/kernels/gemm.js';
 import { kernelBuild } from '../../src/kernels/wasm.js';
 import { Arena, read } from './util.js';
@@ -51,30 +51,38 @@ test('the GEMM rounds a·b + c once in the relaxed-SIMD build (on an FMA CPU) an
   else assert.ok(got === 2 ** -11 || got === 2 ** -11 + 2 ** -24);
 });
 
-test(
-  'RNNLAB_KERNELS=simd: every kernel and module parity test passes on the plain SIMD build',
-  { skip: inChild && 'child run', timeout: 120_000 },
-  () => {
-    const dirs = ['../kernels/', '../nn/', '../optim/'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
-    // Without NODE_TEST_CONTEXT the child is a top-level test run that prints its own TAP summary.
-    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-    const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', '--test-concurrency=1', ...dirs], {
-      encoding: 'utf8',
-      env: { ...env, RNNLAB_KERNELS: 'simd' },
-    });
-    const summary = (r.stdout.match(/^# (tests|pass|fail) \d+$/gm) ?? []).join(', ');
-    assert.equal(r.status, 0, `child suite failed (${summary}):\n${r.stdout.slice(-3000)}${r.stderr}`);
-    assert.match(summary, /# fail 0/);
-    const tests = Number(/# tests (\d+)/.exec(summary)?.[1] ?? 0);
-    assert.ok(tests >= 100, `child ran only ${tests} tests`);
-  },
-);
-
-test('a bad RNNLAB_KERNELS value is refused with the accepted values', { skip: inChild && 'child run' }, () => {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(wasmModule)})`], {
+test('RNNLAB_KERNELS=simd: every kernel and module parity test passes on the plain SIMD build', {
+  skip: inChild && 'child run',
+  timeout: 120_000,
+}, () => {
+  const dirs = ['../kernels/', '../nn/', '../optim/'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
+  // Without NODE_TEST_CONTEXT the child is a top-level test run that prints its own TAP summary.
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', '--test-concurrency=1', ...dirs], {
     encoding: 'utf8',
-    env: { ...process.env, RNNLAB_KERNELS: 'avx512' },
+    env: { ...env, RNNLAB_KERNELS: 'simd' },
   });
+  const summary = (r.stdout.match(/^# (tests|pass|fail) \d+$/gm) ?? []).join(', ');
+  assert.equal(r.status, 0, `child suite failed (${summary}):\n${r.stdout.slice(-3000)}${r.stderr}`);
+  assert.match(summary, /# fail 0/);
+  const tests = Number(/# tests (\d+)/.exec(summary)?.[1] ?? 0);
+  assert.ok(tests >= 100, `child ran only ${tests} tests`);
+});
+
+test('a bad RNNLAB_KERNELS value is refused with the accepted values', {
+  skip: inChild && 'child run',
+}, () => {
+  const r = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', `await import(${JSON.stringify(wasmModule)})`],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, RNNLAB_KERNELS: 'avx512' },
+    },
+  );
   assert.notEqual(r.status, 0);
-  assert.match(r.stderr, /RNNLAB_KERNELS='avx512' is not a kernel build: use 'relaxed-simd', 'simd' or 'auto'/);
+  assert.match(
+    r.stderr,
+    /RNNLAB_KERNELS='avx512' is not a kernel build: use 'relaxed-simd', 'simd' or 'auto'/,
+  );
 });
