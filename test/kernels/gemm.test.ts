@@ -279,3 +279,56 @@ test('pack_bt gives exactly the panels of pack_b (SIMD 4×4 transposes, k tails,
     arena.freeAll();
   }
 });
+
+test('gemm: the N = 1 and K = 1 paths give the general path bit for bit (same k order, old C added last)', () => {
+  const arena = new Arena();
+  try {
+    for (const kind of ['nn', 'tn'] as const) {
+      for (const [M, K] of [
+        [7, 300],
+        [70, 33],
+        [3, 5],
+      ]) {
+        const aRows = kind === 'nn' ? M : K;
+        const lda = kind === 'nn' ? K : M;
+        const A = fill(aRows * lda);
+        const gemm = kind === 'nn' ? gemmNN : gemmTN;
+        // N = 1 against column 0 of N = 9 (B's other columns random): the 4×8 kernel and row tails.
+        const N = 9;
+        const B = fill(K * N);
+        const C = fill(M * N);
+        const wide = arena.put(C);
+        gemm(M, N, K, arena.put(A), lda, arena.put(B), N, wide, N, true);
+        const col = arena.put(Float32Array.from({ length: M }, (_, i) => C[i * N]));
+        const b0 = arena.put(Float32Array.from({ length: K }, (_, k) => B[k * N]));
+        gemm(M, 1, K, arena.put(A), lda, b0, 1, col, 1, true);
+        const w = read(wide, M * N);
+        assert.deepEqual(
+          read(col, M),
+          Float32Array.from({ length: M }, (_, i) => w[i * N]),
+          `${kind} N=1 M${M} K${K}`,
+        );
+      }
+      // K = 1 against K = 2 with a zero second column of op(A): madd(0, b, s) = s exactly.
+      const M = 13;
+      const N = 21;
+      const a1 = fill(M);
+      const A2 = new Float32Array(2 * M);
+      for (let i = 0; i < M; i++) A2[kind === 'nn' ? 2 * i : i] = a1[i];
+      const B2 = fill(2 * N);
+      const C = fill(M * N);
+      const one = arena.put(C);
+      const two = arena.put(C);
+      if (kind === 'nn') {
+        gemmNN(M, N, 1, arena.put(a1), 1, arena.put(B2), N, one, N, true);
+        gemmNN(M, N, 2, arena.put(A2), 2, arena.put(B2), N, two, N, true);
+      } else {
+        gemmTN(M, N, 1, arena.put(a1), M, arena.put(B2), N, one, N, true);
+        gemmTN(M, N, 2, arena.put(A2), M, arena.put(B2), N, two, N, true);
+      }
+      assert.deepEqual(read(one, M * N), read(two, M * N), `${kind} K=1`);
+    }
+  } finally {
+    arena.freeAll();
+  }
+});

@@ -14,6 +14,9 @@
  * into C in order), then adds the old C, so results are bitwise independent of M and of which kernel computes a
  * row: a batch-1 step gives exactly the bits of the same row inside a larger batch.
  * Products are accumulated with `madd` (simd.ts): fused in the relaxed-SIMD build, mul + add in the plain one.
+ * Degenerate shapes skip the panels: K = 1 is an outer product (a recurrent layer's input projection with one
+ * feature, a Linear head's input gradient) and N = 1 a column of dot products summed with rows in lanes (a one-output
+ * Linear head, a one-feature layer's W_ih gradient); both keep the k order and the bits of the general path.
  */
 import { madd } from './simd';
 
@@ -502,6 +505,160 @@ function tail(
 }
 
 /**
+ * One output column (N = 1) for `groups` (1–8) groups of 4 rows: C[4g + r] (+)= Σ_k A_g[k][r]·b[k]. Group g's
+ * 4 rows at step k are the 4 floats at a + g·gB + k·kaB (a packed micro-panel of A, or Aᵀ read in place), b[k] is
+ * at b + k·kbB. Lanes are rows, so each element is still summed over k in order from 0 and the old C added last,
+ * as the 4×8 kernel would, without computing 7 padding columns.
+ */
+function column(
+  kc: i32,
+  a: usize,
+  gB: usize,
+  kaB: usize,
+  groups: i32,
+  b: usize,
+  kbB: usize,
+  c: usize,
+  ldcB: usize,
+  acc: bool,
+): void {
+  let c0 = f32x4.splat(0);
+  let c1 = c0;
+  let c2 = c0;
+  let c3 = c0;
+  let c4 = c0;
+  let c5 = c0;
+  let c6 = c0;
+  let c7 = c0;
+  // Groups past `groups` read group 0 again (harmless) and are not stored.
+  const none: usize = 0;
+  const s1 = groups > 1 ? gB : none;
+  const s2 = groups > 2 ? gB * 2 : none;
+  const s3 = groups > 3 ? gB * 3 : none;
+  const s4 = groups > 4 ? gB * 4 : none;
+  const s5 = groups > 5 ? gB * 5 : none;
+  const s6 = groups > 6 ? gB * 6 : none;
+  const s7 = groups > 7 ? gB * 7 : none;
+  for (let k = 0; k < kc; k++) {
+    const x = v128.load32_splat(b);
+    c0 = madd(v128.load(a), x, c0);
+    c1 = madd(v128.load(a + s1), x, c1);
+    c2 = madd(v128.load(a + s2), x, c2);
+    c3 = madd(v128.load(a + s3), x, c3);
+    c4 = madd(v128.load(a + s4), x, c4);
+    c5 = madd(v128.load(a + s5), x, c5);
+    c6 = madd(v128.load(a + s6), x, c6);
+    c7 = madd(v128.load(a + s7), x, c7);
+    a += kaB;
+    b += kbB;
+  }
+  putColumn(c, ldcB, c0, acc);
+  if (groups > 1) putColumn(c + 4 * ldcB, ldcB, c1, acc);
+  if (groups > 2) putColumn(c + 8 * ldcB, ldcB, c2, acc);
+  if (groups > 3) putColumn(c + 12 * ldcB, ldcB, c3, acc);
+  if (groups > 4) putColumn(c + 16 * ldcB, ldcB, c4, acc);
+  if (groups > 5) putColumn(c + 20 * ldcB, ldcB, c5, acc);
+  if (groups > 6) putColumn(c + 24 * ldcB, ldcB, c6, acc);
+  if (groups > 7) putColumn(c + 28 * ldcB, ldcB, c7, acc);
+}
+
+/** Stores the 4 lanes of v down one column of C (rows ldcB bytes apart), adding the old values when acc. */
+function putColumn(c: usize, ldcB: usize, v: v128, acc: bool): void {
+  if (acc)
+    v = f32x4.add(
+      v,
+      f32x4.replace_lane(
+        f32x4.replace_lane(
+          f32x4.replace_lane(v128.load32_splat(c), 1, load<f32>(c + ldcB)),
+          2,
+          load<f32>(c + 2 * ldcB),
+        ),
+        3,
+        load<f32>(c + 3 * ldcB),
+      ),
+    );
+  v128.store32_lane(c, v, 0);
+  v128.store32_lane(c + ldcB, v, 1);
+  v128.store32_lane(c + 2 * ldcB, v, 2);
+  v128.store32_lane(c + 3 * ldcB, v, 3);
+}
+
+/**
+ * N = 1: C (M,1) (+)= op(A)·b, b[k] at b + k·kbB, in the same k blocks as the general path. Aᵀ-stored A ("tn",
+ * rows adjacent) is read in place; row-major A is packed into 4-row micro-panels first. The last 1–3 rows are summed
+ * one lane at a time in the same order.
+ */
+function columnProduct(
+  M: i32,
+  K: i32,
+  a: usize,
+  rsB: usize,
+  ksB: usize,
+  b: usize,
+  kbB: usize,
+  c: usize,
+  ldcB: usize,
+  acc: bool,
+): void {
+  const m4 = M & ~3;
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    const ak = a + <usize>pc * ksB;
+    const bk = b + <usize>pc * kbB;
+    const add = acc || pc > 0;
+    for (let ic = 0; ic < m4; ic += MC) {
+      const groups = min(MC, m4 - ic) >> 2;
+      let src = ak + <usize>ic * rsB;
+      let gB: usize = 16;
+      let kaB = ksB;
+      if (rsB !== 4) {
+        packA(groups << 2, kc, src, rsB, ksB, APACK);
+        src = APACK;
+        gB = (<usize>kc) << 4;
+        kaB = 16;
+      }
+      for (let g = 0; g < groups; g += 8) {
+        const cg = c + <usize>(ic + 4 * g) * ldcB;
+        column(kc, src + <usize>g * gB, gB, kaB, min(8, groups - g), bk, kbB, cg, ldcB, add);
+      }
+    }
+    for (let i = m4; i < M; i++) {
+      let v = f32x4.splat(0);
+      let p = ak + <usize>i * rsB;
+      let q = bk;
+      for (let k = 0; k < kc; k++, p += ksB, q += kbB)
+        v = madd(v128.load32_splat(p), v128.load32_splat(q), v);
+      const o = c + <usize>i * ldcB;
+      v128.store32_lane(o, add ? f32x4.add(v, v128.load32_splat(o)) : v, 0);
+    }
+  }
+}
+
+/**
+ * K = 1: C (M,N) (+)= a ⊗ b, an outer product (A's element i at a + i·rsB, b a contiguous row of N floats). Each
+ * element is madd(a_i, b_j, 0), then the old C added, exactly as the 4×8 kernel computes it with kc = 1.
+ */
+function outer(M: i32, N: i32, a: usize, rsB: usize, b: usize, c: usize, ldcB: usize, acc: bool): void {
+  const zero = f32x4.splat(0);
+  const N4 = N & ~3;
+  const endB = b + ((<usize>N4) << 2);
+  const endRow = b + ((<usize>N) << 2);
+  for (let i = 0; i < M; i++, a += rsB, c += ldcB) {
+    const x = v128.load32_splat(a);
+    let q = b;
+    let o = c;
+    for (; q < endB; q += 16, o += 16) {
+      const v = madd(x, v128.load(q), zero);
+      v128.store(o, acc ? f32x4.add(v, v128.load(o)) : v);
+    }
+    for (; q < endRow; q += 4, o += 4) {
+      const v = madd(x, v128.load32_splat(q), zero);
+      v128.store32_lane(o, acc ? f32x4.add(v, v128.load32_splat(o)) : v, 0);
+    }
+  }
+}
+
+/**
  * C (M,N) (+)= op(A)·B over one k block of length kc. A's element (i,k) is at a + i·rsB + k·ksB (bytes);
  * B is packed in panels `psB` bytes apart. The full 4-row panels of MC rows of A at a time are packed into APACK;
  * the last 1–3 rows of each block go to the tail kernels.
@@ -563,6 +720,9 @@ export function gemm_nn_packed(
     if (!acc) zeroRows(M, N, c, ldc);
     return;
   }
+  // K = 1: the packed panels of one row are N (padded to 8) consecutive floats.
+  if (K === 1) return outer(M, N, a, (<usize>lda) << 2, bp, c, (<usize>ldc) << 2, acc);
+  if (N === 1) return columnProduct(M, K, a, (<usize>lda) << 2, 4, bp, 32, c, (<usize>ldc) << 2, acc);
   const psB = (<usize>K) << 5;
   for (let pc = 0; pc < K; pc += KC) {
     const kc = min(KC, K - pc);
@@ -600,6 +760,8 @@ function blocked(
     if (!acc) zeroRows(M, N, c, ldc);
     return;
   }
+  if (K === 1) return outer(M, N, a, rsB, b, c, (<usize>ldc) << 2, acc);
+  if (N === 1) return columnProduct(M, K, a, rsB, ksB, b, (<usize>ldb) << 2, c, (<usize>ldc) << 2, acc);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
