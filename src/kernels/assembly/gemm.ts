@@ -721,8 +721,14 @@ export function gemm_nn_packed(
     return;
   }
   // K = 1: the packed panels of one row are N (padded to 8) consecutive floats.
-  if (K === 1) return outer(M, N, a, (<usize>lda) << 2, bp, c, (<usize>ldc) << 2, acc);
-  if (N === 1) return columnProduct(M, K, a, (<usize>lda) << 2, 4, bp, 32, c, (<usize>ldc) << 2, acc);
+  if (K === 1) {
+    outer(M, N, a, (<usize>lda) << 2, bp, c, (<usize>ldc) << 2, acc);
+    return;
+  }
+  if (N === 1) {
+    columnProduct(M, K, a, (<usize>lda) << 2, 4, bp, 32, c, (<usize>ldc) << 2, acc);
+    return;
+  }
   const psB = (<usize>K) << 5;
   for (let pc = 0; pc < K; pc += KC) {
     const kc = min(KC, K - pc);
@@ -760,8 +766,14 @@ function blocked(
     if (!acc) zeroRows(M, N, c, ldc);
     return;
   }
-  if (K === 1) return outer(M, N, a, rsB, b, c, (<usize>ldc) << 2, acc);
-  if (N === 1) return columnProduct(M, K, a, rsB, ksB, b, (<usize>ldb) << 2, c, (<usize>ldc) << 2, acc);
+  if (K === 1) {
+    outer(M, N, a, rsB, b, c, (<usize>ldc) << 2, acc);
+    return;
+  }
+  if (N === 1) {
+    columnProduct(M, K, a, rsB, ksB, b, (<usize>ldb) << 2, c, (<usize>ldc) << 2, acc);
+    return;
+  }
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
