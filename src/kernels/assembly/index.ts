@@ -14,3 +14,4 @@ export { gru_backward, gru_forward, gru_scratch_floats } from './gru';
 export { lstm_backward, lstm_forward, lstm_scratch_floats } from './lstm';
 export { adam_step, sgd_step } from './optim';
 export { rnn_backward, rnn_forward, rnn_scratch_floats } from './rnn';
+export { swap_leading } from './rows';

@@ -46,3 +46,19 @@ export function sum2(C: i32, a: usize, b: usize, dst: usize): void {
   copy_rows(1, C, a, C, dst, C);
   if (b !== 0) add_rows(1, C, b, C, dst, C);
 }
+
+/** dst (A2, A1, inner) = src (A1, A2, inner): swaps the two leading dims (time-major ↔ batch-first) while copying. */
+export function swap_leading(A1: i32, A2: i32, inner: i32, src: usize, dst: usize): void {
+  const rowB = (<usize>inner) << 2;
+  const v4 = (<usize>(inner & ~3)) << 2;
+  for (let i = 0; i < A1; i++) {
+    let s = src + <usize>i * <usize>A2 * rowB;
+    let d = dst + <usize>i * rowB;
+    const dStep = <usize>A1 * rowB;
+    for (let j = 0; j < A2; j++, s += rowB, d += dStep) {
+      let o: usize = 0;
+      for (; o < v4; o += 16) v128.store(d + o, v128.load(s + o));
+      for (; o < rowB; o += 4) store<f32>(d + o, load<f32>(s + o));
+    }
+  }
+}

@@ -14,6 +14,7 @@
  *   out (T,B,D·Hout), or (B,T,D·Hout) with `outputBatchFirst`
  * Row l·D + d of the states belongs to layer l, direction d — the kernels read and write those rows in place.
  */
+import { swapLeading } from '../../kernels/layout.js';
 import { alloc, f32view, free } from '../../kernels/memory.js';
 import type { DirectionParams, LayerShape } from '../../kernels/recurrent.js';
 import * as fast from '../../kernels/recurrent.js';
@@ -72,26 +73,32 @@ function freeOwned(o: Owned): void {
 
 const reclaim = new FinalizationRegistry<Owned>(freeOwned);
 
-/** dst (A2, A1, inner) ← src (A1, A2, inner): swaps the two leading dims while copying. */
-function swapInto(src: Float32Array, dst: Float32Array, a1: number, a2: number, inner: number): void {
-  for (let i = 0; i < a1; i++) {
-    for (let j = 0; j < a2; j++) {
-      const so = (i * a2 + j) * inner;
-      const d0 = (j * a1 + i) * inner;
-      if (inner === 1) dst[d0] = src[so];
-      else dst.set(src.subarray(so, so + inner), d0);
-    }
-  }
-}
-
-/** Copies `src` into WebAssembly memory (leading dims swapped if `swap` is given); returns the pointer. */
+/**
+ * Copies `src` into WebAssembly memory; returns the pointer. With `swap` = [A1, A2, inner] the block is stored with
+ * its two leading dims swapped (batch-first ↔ time-major), by a wasm kernel after one bulk copy.
+ */
 function copyIn(src: Float32Array, owned: Owned | null, swap?: [number, number, number]): number {
   const p = alloc(src.length, false);
-  const dst = f32view(p, src.length);
-  if (swap) swapInto(src, dst, swap[0], swap[1], swap[2]);
-  else dst.set(src);
+  if (swap) {
+    const tmp = alloc(src.length, false);
+    f32view(tmp, src.length).set(src);
+    swapLeading(swap[0], swap[1], swap[2], tmp, p);
+    free(tmp);
+  } else f32view(p, src.length).set(src);
   owned?.ptrs.push(p);
   return p;
+}
+
+/** Copies n floats at `ptr` into `dst`, swapping the two leading dims [A1, A2, inner] when `swap` is given. */
+function copyOut(ptr: number, n: number, dst: Float32Array, swap?: [number, number, number]): void {
+  if (!swap) {
+    dst.set(f32view(ptr, n));
+    return;
+  }
+  const tmp = alloc(n, false);
+  swapLeading(swap[0], swap[1], swap[2], ptr, tmp);
+  dst.set(f32view(tmp, n));
+  free(tmp);
 }
 
 function pointers(p: LayerParams): DirectionParams {
@@ -189,9 +196,7 @@ export function recurrentStack(
 
   // Output buffer in JS: [out | hN | cN], out transposed to batch-first if asked.
   const combinedData = new Float32Array(nOut + nH + nC);
-  const last = f32view(outputs[L - 1], nOut);
-  if (outBF) swapInto(last, combinedData, T, B, D * Hout);
-  else combinedData.set(last);
+  copyOut(outputs[L - 1], nOut, combinedData, outBF ? [T, B, D * Hout] : undefined);
   combinedData.set(f32view(hNPtr, nH + nC), nOut);
 
   const paramTensors = params
@@ -214,9 +219,8 @@ export function recurrentStack(
         tmp.push(ptr);
         return ptr;
       };
-      let dOut = take(nOut);
-      if (outBF) swapInto(g.subarray(0, nOut), f32view(dOut, nOut), B, T, D * Hout);
-      else f32view(dOut, nOut).set(g.subarray(0, nOut));
+      let dOut = copyIn(g.subarray(0, nOut), null, outBF ? [B, T, D * Hout] : undefined);
+      tmp.push(dOut);
       const dState = copyIn(g.subarray(nOut), null);
       tmp.push(dState);
       const dcN = lstm ? dState + nH * 4 : 0;
@@ -265,8 +269,7 @@ export function recurrentStack(
       let gx: Float32Array | null = null;
       if (dX0 !== 0) {
         gx = new Float32Array(nX);
-        if (inBF) swapInto(f32view(dX0, nX), gx, T, B, s0.inputSize);
-        else gx.set(f32view(dX0, nX));
+        copyOut(dX0, nX, gx, inBF ? [T, B, s0.inputSize] : undefined);
       }
       const result: InputGrad[] = [gx];
       if (h0) result.push(read(dh0, nH));
