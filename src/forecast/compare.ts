@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { sharedKernels } from '../kernels/wasm.js';
 import { baselineForecasts, type EvalSet, evalSet, perStepErrors, stepOneMetrics } from './evaluation.js';
 import { type JobEvent, type ModelJob, type ModelResult, runModelJob } from './job.js';
 import type { ForecastMetrics } from './metrics.js';
@@ -58,7 +59,7 @@ export async function runJobs(
     while (next < jobs.length) {
       const i = next++;
       results[i] = await new Promise<ModelResult>((resolve, reject) => {
-        const w = new Worker(url, { workerData: { data: d, job: jobs[i] } });
+        const w = new Worker(url, { workerData: { data: d, job: jobs[i], rnnlabKernels: sharedKernels } });
         let settled = false;
         w.on('message', (m: { type: string; event?: JobEvent; result?: ModelResult; message?: string }) => {
           if (m.type === 'event') onEvent?.(m.event!);

@@ -6,9 +6,13 @@
  * Node 20's V8 implements relaxed SIMD behind `--experimental-wasm-relaxed-simd` (on by default from Node 22), so
  * on Node 20 the loader turns that V8 flag on before compiling; the flag only makes more WebAssembly instructions
  * valid. `RNNLAB_KERNELS=simd` forces the plain build, `RNNLAB_KERNELS=relaxed-simd` requires the fused one.
+ *
+ * A worker thread started with `workerData.rnnlabKernels = sharedKernels` reuses the parent's compiled module
+ * (V8 shares its machine code, including the optimized tier) instead of compiling and warming up its own.
  */
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
+import { isMainThread, workerData } from 'node:worker_threads';
 
 /** Raw exports of the kernel module. Pointers are byte offsets into `memory`; all buffers are f32, row-major. */
 export interface KernelExports {
@@ -62,8 +66,8 @@ function choose(): { build: KernelBuild; bytes: Uint8Array<ArrayBuffer> } {
   return { build: 'simd', bytes: read('simd') };
 }
 
-function load(bytes: Uint8Array<ArrayBuffer>): KernelExports {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+function instantiate(module: WebAssembly.Module): KernelExports {
+  const instance = new WebAssembly.Instance(module, {
     env: {
       abort(_msg: number, _file: number, line: number, col: number): never {
         throw new Error(`rnnlab: WebAssembly kernel aborted at ${line}:${col}`);
@@ -73,9 +77,27 @@ function load(bytes: Uint8Array<ArrayBuffer>): KernelExports {
   return instance.exports as unknown as KernelExports;
 }
 
-const chosen = choose();
+/** A compiled kernel module and its build, as passed to worker threads. */
+export interface SharedKernels {
+  module: WebAssembly.Module;
+  build: KernelBuild;
+}
+
+function fromParent(): SharedKernels | null {
+  if (isMainThread) return null;
+  const shared = (workerData as { rnnlabKernels?: SharedKernels } | null)?.rnnlabKernels;
+  return shared?.module instanceof WebAssembly.Module ? shared : null;
+}
+
+function compile(): SharedKernels {
+  const { build, bytes } = choose();
+  return { module: new WebAssembly.Module(bytes), build };
+}
+
+/** This thread's compiled kernels; post it to workers as `workerData.rnnlabKernels`. */
+export const sharedKernels: SharedKernels = fromParent() ?? compile();
 
 /** The build in use in this process (and in its worker threads, which choose the same way). */
-export const kernelBuild: KernelBuild = chosen.build;
+export const kernelBuild: KernelBuild = sharedKernels.build;
 
-export const kernels: KernelExports = load(chosen.bytes);
+export const kernels: KernelExports = instantiate(sharedKernels.module);

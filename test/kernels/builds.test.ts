@@ -7,8 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { gemmNN } from '../../src/kernels/gemm.js';
-import { kernelBuild } from '../../src/kernels/wasm.js';
+import { kernelBuild, sharedKernels } from '../../src/kernels/wasm.js';
 import { Arena, read } from './util.js';
 
 const inChild = process.env.RNNLAB_KERNELS !== undefined;
@@ -85,4 +86,44 @@ test('a bad RNNLAB_KERNELS value is refused with the accepted values', {
     r.stderr,
     /RNNLAB_KERNELS='avx512' is not a kernel build: use 'relaxed-simd', 'simd' or 'auto'/,
   );
+});
+
+/** Starts a worker that imports the kernels and reports whether it took the module from its workerData. */
+function workerReusesModule(workerData: object): Promise<{ reused: boolean; build: string; sum: number }> {
+  const url = new URL('../../src/kernels/wasm.js', import.meta.url).href;
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(${JSON.stringify(url)}).then((k) => {
+      const a = new Float32Array(k.kernels.memory.buffer, k.kernels.heapBase() + 1024, 4);
+      a.set([1, 2, 3, 4]);
+      k.kernels.exp_f32(a.byteOffset, a.byteOffset, 4);
+      parentPort.postMessage({
+        reused: k.sharedKernels.module === workerData.rnnlabKernels?.module,
+        build: k.kernelBuild,
+        sum: a.reduce((s, v) => s + v, 0),
+      });
+    });`;
+  return new Promise((resolve, reject) => {
+    const w = new Worker(code, { eval: true, workerData });
+    w.once('message', (m) => {
+      resolve(m);
+      void w.terminate();
+    });
+    w.once('error', reject);
+  });
+}
+
+test('a worker given workerData.rnnlabKernels reuses the compiled module; without it, it compiles its own', {
+  skip: inChild && 'child run',
+}, async () => {
+  const e = Math.E;
+  const expSum = e + e ** 2 + e ** 3 + e ** 4;
+  const shared = await workerReusesModule({ rnnlabKernels: sharedKernels });
+  assert.equal(shared.reused, true);
+  assert.equal(shared.build, kernelBuild);
+  assert.ok(Math.abs(shared.sum - expSum) < 1e-4 * expSum, `exp sum ${shared.sum}`);
+  const own = await workerReusesModule({});
+  assert.equal(own.reused, false);
+  assert.equal(own.build, kernelBuild);
+  assert.ok(Math.abs(own.sum - expSum) < 1e-4 * expSum, `exp sum ${own.sum}`);
 });
