@@ -7,8 +7,10 @@
  * FLOPs count the matrix products only: forward 2·T·B·G·H·(I + H) per layer and direction; backward twice that.
  * Medians over repetitions; the machine is shared, so compare ratios measured in one run.
  */
+
 import { type ModelKind, SequenceRegressor } from '../src/forecast/models.js';
 import { manualSeed, nn, optim, randn } from '../src/index.js';
+import { kernelBuild } from '../src/kernels/wasm.js';
 import { setRecurrentBackend } from '../src/nn/functional/recurrent.js';
 
 type Kind = 'rnn' | 'lstm' | 'gru';
@@ -106,7 +108,9 @@ const print = (t: string[][]) => {
     process.stdout.write(`${r.map((v, c) => (c === 0 ? v.padEnd(w[c]) : v.padStart(w[c]))).join('  ')}\n`);
   process.stdout.write('\n');
 };
-process.stdout.write(`rnnlab engine benchmark — node ${process.version}, one thread\n\n`);
+process.stdout.write(
+  `rnnlab engine benchmark — node ${process.version}, one thread, ${kernelBuild} kernels (RNNLAB_KERNELS)\n\n`,
+);
 print(rows);
 print(steps);
 print([

@@ -23,7 +23,7 @@ import { MODEL_KINDS, type ModelKind, SequenceRegressor } from '../src/forecast/
 import { fit } from '../src/forecast/train.js';
 import { manualSeed, noGrad, optim, tensor } from '../src/index.js';
 import * as wasmMemory from '../src/kernels/memory.js';
-import { kernels } from '../src/kernels/wasm.js';
+import { kernelBuild, kernels } from '../src/kernels/wasm.js';
 
 const RANGE = '2019-03-25:2024-03-20';
 const EXIT_USAGE = 2;
@@ -159,6 +159,7 @@ const versions = {
   rnnlab: version,
   node: process.versions.node,
   v8: process.versions.v8,
+  kernels: kernelBuild,
   loop: o.loop,
 };
 if (o.check) {

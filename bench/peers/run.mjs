@@ -188,7 +188,7 @@ function defaultRunners(o) {
       steps: true,
       probe: () =>
         existsSync(rnnlabScript)
-          ? { ok: true, note: '' }
+          ? checkProbe(node, [rnnlabScript], '(build the repo: npm run build at its root)')()
           : {
               ok: false,
               note: `${relative(REPO, rnnlabScript)} not found (build the repo: npm run build at its root)`,
@@ -454,7 +454,11 @@ function probeAll(runners) {
     if (p.ok) {
       r.versions = p.versions ?? null;
       available.push(r);
-      err(`runner ${r.name}: available`);
+      const v = Object.entries(r.versions ?? {})
+        .filter(([, x]) => typeof x === 'string' && x.length <= 40)
+        .map(([k, x]) => `${k} ${x}`)
+        .join(', ');
+      err(`runner ${r.name}: available${v ? ` (${v})` : ''}`);
     } else {
       skipped.push({ name: r.name, note: p.note });
       err(`runner ${r.name}: SKIPPED - ${p.note}`);
