@@ -8,7 +8,7 @@
  * valid. `RNNLAB_KERNELS=simd` forces the plain build, `RNNLAB_KERNELS=relaxed-simd` requires the fused one.
  *
  * A worker thread started with `workerData.rnnlabKernels = sharedKernels` reuses the parent's compiled module
- * (V8 shares its machine code, including the optimized tier) instead of compiling and warming up its own.
+ * (and its build choice) instead of compiling its own.
  */
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
