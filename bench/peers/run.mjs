@@ -440,6 +440,7 @@ const today = () => {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 };
 
+/** Probes the runners, printing which are usable; exits 1 when none is. */
 function probeAll(runners) {
   const [load1] = loadavg();
   if (load1 > 0.5) {
@@ -464,6 +465,10 @@ function probeAll(runners) {
       err(`runner ${r.name}: SKIPPED - ${p.note}`);
     }
   }
+  if (available.length === 0) {
+    err('no runner available');
+    process.exit(1);
+  }
   return { available, skipped };
 }
 
@@ -481,10 +486,6 @@ const METRICS = [
 
 async function suite(o) {
   const { available, skipped } = probeAll(selectRunners(o));
-  if (available.length === 0) {
-    err('no runner available');
-    process.exit(1);
-  }
   const startedAt = new Date().toISOString();
   const runs = [];
   const total = o.reps * o.models.length * available.length;
@@ -793,10 +794,6 @@ function linePanel({ x, y, w, h, title, xs, xlabel, series, value }) {
 
 async function scaling(o) {
   const { available, skipped } = probeAll(selectRunners(o));
-  if (available.length === 0) {
-    err('no runner available');
-    process.exit(1);
-  }
   const points = [
     ...SCALING_HIDDEN.map((hidden) => ({ axis: 'hidden', hidden, seq: 16 })),
     ...SCALING_SEQ.map((seq) => ({ axis: 'seq', hidden: 64, seq })),
@@ -925,10 +922,6 @@ function parseCompareOutput(text) {
 
 async function compare(o) {
   const { available, skipped } = probeAll(selectRunners(o));
-  if (available.length === 0) {
-    err('no runner available');
-    process.exit(1);
-  }
   const startedAt = new Date().toISOString();
   const runs = [];
   const total = o.reps * available.length;
@@ -1087,10 +1080,6 @@ async function compare(o) {
 
 async function memory(o) {
   const { available, skipped } = probeAll(selectRunners(o));
-  if (available.length === 0) {
-    err('no runner available');
-    process.exit(1);
-  }
   const [from, to] = o.rssEpochs;
   const startedAt = new Date().toISOString();
   const runs = [];
