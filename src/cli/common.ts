@@ -1,5 +1,8 @@
 /** Steps shared by the CLI commands: load and prepare data, build jobs, print warnings. */
-import { loadDataset } from '../data/dataset.js';
+import { resolve } from 'node:path';
+import { readPriceCsv } from '../data/csv.js';
+import { DEFAULT_RANGE, defaultDatasetPath } from '../data/dataset.js';
+import { sliceByDate } from '../data/range.js';
 import type { PriceSeries } from '../data/series.js';
 import type { ModelJob } from '../forecast/job.js';
 import type { ModelKind } from '../forecast/models.js';
@@ -7,7 +10,7 @@ import { type PreparedData, prepareData, type ScalerKind } from '../forecast/pre
 
 export interface DataFlags {
   csv?: string;
-  range: string;
+  range?: string;
   target: string;
   features?: string[];
   scaler: ScalerKind;
@@ -30,10 +33,49 @@ export interface TrainFlags {
   seed: number;
 }
 
-export function loadSeries(f: DataFlags, warn: (s: string) => void): PriceSeries {
-  const series = loadDataset(f.csv, f.range, { dropInvalid: f.dropInvalid ?? false });
+/** A loaded series and how it was chosen, for the start-up line and the report. */
+export interface LoadedSeries {
+  series: PriceSeries;
+  /** The shipped Dow Jones file (prices in index points) rather than a user's file. */
+  shipped: boolean;
+  /** The range applied, and why: given by --range, the tutorial's default window, or all rows. */
+  range: string;
+  rangeReason: 'given' | 'tutorial window' | 'all rows';
+  /** Rows in the file before the range was applied. */
+  fileRows: number;
+}
+
+/**
+ * Reads --csv (default: the shipped file) and applies --range. Without --range the tutorial's window applies to
+ * the shipped Dow Jones file only; a user's file is used whole.
+ */
+export function loadSeries(f: DataFlags, warn: (s: string) => void): LoadedSeries {
+  const shippedPath = defaultDatasetPath();
+  const path = f.csv ?? shippedPath;
+  const shipped = resolve(path) === shippedPath;
+  const whole = readPriceCsv(path, { dropInvalid: f.dropInvalid ?? false });
+  const rangeReason = f.range !== undefined ? 'given' : shipped ? 'tutorial window' : 'all rows';
+  const range = f.range ?? (shipped ? DEFAULT_RANGE : ':');
+  const series = sliceByDate(whole, range);
   for (const w of series.warnings) warn(w);
-  return series;
+  return { series, shipped, range, rangeReason, fileRows: whole.rows };
+}
+
+/** "dji.csv: 1257 of 8363 rows, 2019-03-25..2024-03-20 (the tutorial window 2019-03-25:2024-03-20)". */
+export function describeRows(l: LoadedSeries): string {
+  const s = l.series;
+  const why =
+    l.rangeReason === 'given'
+      ? `--range ${l.range}`
+      : l.rangeReason === 'tutorial window'
+        ? `the tutorial's window ${l.range}; --range changes it`
+        : 'all rows; --range selects fewer';
+  return `${s.source}: ${s.rows} of ${l.fileRows} rows, ${s.dates[0]}..${s.dates[s.rows - 1]} (${why})`;
+}
+
+/** Price unit of a loaded series: index points for the shipped Dow Jones file, "price" otherwise. */
+export function unitOf(l: LoadedSeries): string {
+  return l.shipped ? 'index points' : 'price';
 }
 
 export function prepare(series: PriceSeries, f: DataFlags): PreparedData {
@@ -47,20 +89,16 @@ export function prepare(series: PriceSeries, f: DataFlags): PreparedData {
   });
 }
 
-export function makeJobs(kinds: readonly ModelKind[], t: TrainFlags): ModelJob[] {
-  return kinds.map((kind, index) => ({
-    kind,
-    index,
-    model: { hiddenSize: t.hidden, numLayers: t.layers, nonlinearity: t.nonlinearity, dropout: t.dropout },
-    train: {
-      epochs: t.epochs,
-      lr: t.lr,
-      batchSize: t.batchSize,
-      seed: t.seed,
-      clip: t.clip,
-      patience: t.patience,
-    },
-  }));
+/** One job per model kind and seed (seeds outermost); seed S of a kind is the same run in train and compare. */
+export function makeJobs(kinds: readonly ModelKind[], seeds: readonly number[], t: TrainFlags): ModelJob[] {
+  return seeds.flatMap((seed) =>
+    kinds.map((kind) => ({
+      kind,
+      seed,
+      model: { hiddenSize: t.hidden, numLayers: t.layers, nonlinearity: t.nonlinearity, dropout: t.dropout },
+      train: { epochs: t.epochs, lr: t.lr, batchSize: t.batchSize, clip: t.clip, patience: t.patience },
+    })),
+  );
 }
 
 /** The rnnlab version from package.json. */

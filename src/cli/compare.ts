@@ -1,20 +1,37 @@
-/** `rnnlab compare`: train the four tutorial models, score them and the baselines on the test split, write the report. */
+/**
+ * `rnnlab compare`: train the tutorial's models on several seeds, score their seed ensembles and the baselines on
+ * the test split, test them against naive, and write the report with results.json and forecasts.csv.
+ */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { checkpointDataOf, saveCheckpoint } from '../forecast/checkpoint.js';
-import { compareModels, defaultWorkers } from '../forecast/compare.js';
+import { type CompareResult, compareModels, defaultWorkers } from '../forecast/compare.js';
+import { forecastsCsv, resultsJson } from '../forecast/export.js';
+import { calibrateIntervals } from '../forecast/intervals.js';
 import { MODEL_KINDS, type ModelKind } from '../forecast/models.js';
+import { verdictRule } from '../forecast/verdict.js';
 import { formatMetricsTable, formatVerdict } from '../report/table.js';
 import { writeReport } from '../report/write.js';
-import { type DataFlags, loadSeries, makeJobs, packageVersion, prepare, type TrainFlags } from './common.js';
-import { addDataOptions, addTrainingOptions, int, modelList } from './options.js';
+import {
+  type DataFlags,
+  describeRows,
+  loadSeries,
+  makeJobs,
+  packageVersion,
+  prepare,
+  type TrainFlags,
+  unitOf,
+} from './common.js';
+import { addDataOptions, addTrainingOptions, int, modelList, resolveSeeds, seedsSpec } from './options.js';
 import { TrainingProgress } from './progress.js';
 import { buildReportData } from './report_data.js';
+import { resultNotes } from './result_notes.js';
 
 interface CompareFlags extends DataFlags, TrainFlags {
   models: ModelKind[];
+  seeds: number | number[];
   workers?: number;
   out: string;
   report: boolean;
@@ -24,12 +41,16 @@ interface CompareFlags extends DataFlags, TrainFlags {
   color: boolean;
 }
 
+/** Default number of seeds per model. */
+export const DEFAULT_SEEDS = 3;
+
 export function compareCommand(): Command {
   const cmd = new Command('compare')
     .description(
-      "Train the tutorial's four models (drnn, brnn, lstm, gru) on the same chronological split, forecast the " +
-        'held-out test period, score them against naive, drift and linear-AR baselines in price units, and write ' +
-        'an HTML report with charts.',
+      "Train the tutorial's four models (drnn, brnn, lstm, gru) on several seeds and the same chronological split, " +
+        'forecast the held-out test period with each seed ensemble, score them against naive, drift, mean-return ' +
+        'and linear-AR baselines in price units with significance tests and prediction intervals, and write an ' +
+        'HTML report with results.json and forecasts.csv.',
     )
     .addOption(
       new Option('--models <list>', 'models to train, comma-separated')
@@ -40,65 +61,86 @@ export function compareCommand(): Command {
   addTrainingOptions(cmd);
   return cmd
     .option(
+      '--seeds <n|list>',
+      'seeds per model: a count N (seeds --seed, --seed+1, …, --seed+N−1) or a comma-separated list; every model ' +
+        'trains once per seed, and `rnnlab train --model M --seed S` reproduces run S exactly',
+      seedsSpec,
+      DEFAULT_SEEDS,
+    )
+    .option(
       '--workers <n>',
-      'worker threads training models in parallel (0 = in the main thread; default: one per core)',
+      'worker threads training runs in parallel (0 = in the main thread; default: one per core)',
       int(0),
     )
-    .option('--out <dir>', 'report directory (index.html, charts/*.svg, charts/*.png)', 'report')
-    .option('--no-report', 'skip writing the report')
+    .option('--out <dir>', 'report directory (index.html, results.json, forecasts.csv, charts/)', 'report')
+    .option('--no-report', 'skip writing the report folder (and its results.json and forecasts.csv)')
     .option('--no-png', 'skip PNG copies of the charts')
-    .option('--save-dir <dir>', 'also save each trained model as <dir>/<model>.safetensors')
+    .option('--save-dir <dir>', 'also save every trained run as <dir>/<model>-seed<S>.safetensors')
     .option('-q, --quiet', 'no progress output')
     .option('--no-color', 'plain terminal output')
     .addHelpText(
       'after',
       '\nDefaults reproduce the tutorial: Dow Jones close 2019-03-25..2024-03-20, 16-day windows, hidden 64, 2 layers,\n' +
         'batch 16, Adam lr 1e-3, 20 epochs, summed MSE — but with data sorted by date, a 70/15/15 chronological\n' +
-        'split, the scaler fitted on training days only, each model trained by its own optimizer, and the BRNN\n' +
-        'trained and scored on the last position only.\n\nExample:\n  rnnlab compare --epochs 5 --models lstm,gru --out /tmp/report',
+        'split, the scaler fitted on training days only, each model trained by its own optimizer, the BRNN\n' +
+        `trained and scored on the last position only, and ${DEFAULT_SEEDS} seeds per model.\n\n` +
+        'Seeds: each model trains once per seed; the table scores each seed ensemble (the mean forecast of its\n' +
+        'seeds) and shows the MAE over seeds as mean ± sd (min–max).\n\n' +
+        'Intervals: split-conformal 80% and 95% intervals from the validation period’s relative errors, per\n' +
+        'forecast step; the table shows their coverage on the test period.\n\n' +
+        `Verdict: ${verdictRule()}\n\n` +
+        'Example:\n  rnnlab compare --epochs 5 --models lstm,gru --seeds 5 --out /tmp/report',
     )
     .action(async (f: CompareFlags) => {
       const log = (s: string) => process.stdout.write(`${s}\n`);
       const warn = (s: string) => process.stderr.write(`${pc.yellow('warning:')} ${s}\n`);
       const color = f.color && process.stdout.isTTY === true;
       const t0 = performance.now();
-      const series = loadSeries(f, warn);
-      const d = prepare(series, f);
-      const jobs = makeJobs(f.models, f);
+      const seeds = resolveSeeds(f.seed, f.seeds);
+      const loaded = loadSeries(f, warn);
+      const d = prepare(loaded.series, f);
+      const jobs = makeJobs(f.models, seeds, f);
       const workers = f.workers ?? defaultWorkers(jobs.length);
       if (!f.quiet) {
+        log(describeRows(loaded));
         log(
-          `${series.source}: ${d.dates.length} rows ${d.dates[0]}..${d.dates[d.dates.length - 1]}; windows ` +
-            `train ${d.split.train.windows.length} / val ${d.split.val.windows.length} / test ${d.split.test.windows.length}; ` +
-            `training ${f.models.join(', ')} for ${f.epochs} epochs on ${workers === 0 ? 'the main thread' : `${workers} worker threads`}`,
+          `windows: train ${d.split.train.windows.length} / val ${d.split.val.windows.length} / test ${d.split.test.windows.length}; ` +
+            `training ${f.models.join(', ')} × seeds ${seeds.join(', ')} (${jobs.length} runs) for ${f.epochs} epochs ` +
+            `on ${workers === 0 ? 'the main thread' : `${workers} worker threads`}`,
         );
       }
       const batches = Math.ceil(d.split.train.windows.length / f.batchSize);
-      const progress = new TrainingProgress(f.models, f.epochs, batches, {
-        tty: process.stdout.isTTY === true,
-        quiet: f.quiet ?? false,
-        log,
-      });
-      let r: Awaited<ReturnType<typeof compareModels>>;
+      const progress = new TrainingProgress(
+        f.models,
+        f.epochs,
+        batches,
+        { tty: process.stdout.isTTY === true, quiet: f.quiet ?? false, log },
+        seeds.length,
+      );
+      let r: CompareResult;
       try {
-        r = await compareModels(d, jobs, { workers, onEvent: progress.onEvent });
+        r = await compareModels(d, jobs, { workers, onEvent: progress.onEvent, unit: unitOf(loaded) });
       } finally {
         progress.stop();
       }
       for (const m of r.models)
-        if (m.diverged || m.stopReason !== 'completed') warn(`${m.kind}: ${m.stopReason}`);
+        if (m.diverged || m.stopReason !== 'completed') warn(`${m.kind} seed ${m.seed}: ${m.stopReason}`);
+      const res = r.results;
       log('');
       log(
-        `Test period ${r.eval.dates[0]}..${r.eval.dates[r.eval.dates.length - 1]} (${r.eval.ids.length} one-step-ahead forecasts, price units):`,
+        `Test period ${res.testPeriod.from}..${res.testPeriod.to} (${res.testPeriod.n} one-step-ahead forecasts, ` +
+          `${res.unit}); seeds ${res.seeds.join(', ')}; intervals calibrated on ${res.calibrationPeriod.from}..${res.calibrationPeriod.to}:`,
       );
-      log(formatMetricsTable(r.metrics, { color }));
-      log(formatVerdict(r.metrics));
+      log(formatMetricsTable(res, { color }));
+      log(formatVerdict(res));
+      for (const n of resultNotes(res)) log(n);
       if (r.horizonErrors.length > 0) {
         log(`\nMAE per horizon step (1..${r.eval.H}):`);
         const names = [...new Set(r.horizonErrors.map((e) => e.model))];
+        const width = Math.max(...names.map((n) => n.length));
         for (const n of names) {
           log(
-            `  ${n.padEnd(6)} ${r.horizonErrors
+            `  ${n.padEnd(width)} ${r.horizonErrors
               .filter((e) => e.model === n)
               .map((e) => e.mae.toFixed(1).padStart(8))
               .join(' ')}`,
@@ -108,14 +150,24 @@ export function compareCommand(): Command {
       if (f.saveDir) {
         mkdirSync(f.saveDir, { recursive: true });
         for (const m of r.models) {
-          const path = join(f.saveDir, `${m.kind}.safetensors`);
-          saveCheckpoint(path, m.state, m.config, checkpointDataOf(d));
+          const path = join(f.saveDir, `${m.kind}-seed${m.seed}.safetensors`);
+          saveCheckpoint(path, m.state, m.config, {
+            ...checkpointDataOf(d),
+            dataEnd: d.dates[d.split.val.lastDay],
+            seed: m.seed,
+            diverged: m.diverged,
+            intervals: {
+              levels: [0.8, 0.95],
+              relativeHalfWidth: Object.values(calibrateIntervals(r.val, m.valForecast)),
+            },
+          });
           log(`saved ${path}`);
         }
       }
       if (f.report) {
         const config = {
           models: f.models.join(', '),
+          seeds: seeds.join(', '),
           seqLen: f.seqLen,
           horizon: f.horizon,
           hidden: f.hidden,
@@ -131,12 +183,22 @@ export function compareCommand(): Command {
           target: f.target,
           features: d.featureNames.join(', '),
           split: `${f.split.train}/${f.split.val}/${f.split.test}`,
-          seed: f.seed,
         };
-        const data = buildReportData(r, { range: f.range, config, version: await packageVersion() });
+        const data = buildReportData(r, {
+          range: loaded.range,
+          unit: unitOf(loaded),
+          config,
+          version: await packageVersion(),
+        });
         data.runtime.wallSeconds = (performance.now() - t0) / 1000;
-        const written = await writeReport(data, resolve(f.out), { png: f.png });
-        log(`\nreport: ${written.html}`);
+        const written = await writeReport(data, resolve(f.out), {
+          png: f.png,
+          extraFiles: [
+            { name: 'results.json', data: resultsJson(r) },
+            { name: 'forecasts.csv', data: forecastsCsv(r) },
+          ],
+        });
+        log(`\nreport: ${written.html} (with results.json and forecasts.csv)`);
       }
       log(`wall time ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     });

@@ -14,6 +14,46 @@ export function int(min: number) {
   };
 }
 
+/** Largest seed: seeds are used as unsigned 32-bit integers. */
+export const MAX_SEED = 0xffffffff;
+
+/** A seed: an integer 0..4294967295, written in decimal (no exponent, no fraction). */
+export function seedValue(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n > MAX_SEED)
+    throw new InvalidArgumentError(`expected an integer seed from 0 to ${MAX_SEED}, got '${v}'.`);
+  return n;
+}
+
+/**
+ * `--seeds`: a count N (the seeds --seed, --seed+1, …, --seed+N−1) or an explicit comma-separated list of seeds.
+ * Returns the count as a number or the list as an array.
+ */
+export function seedsSpec(v: string): number | number[] {
+  if (v.includes(',')) {
+    const list = v.split(',').map((x) => seedValue(x.trim()));
+    if (new Set(list).size !== list.length)
+      throw new InvalidArgumentError(`the seed list '${v}' repeats a seed; give each seed once.`);
+    return list;
+  }
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new InvalidArgumentError(
+      `expected a number of seeds from 1 to 100 or a comma-separated list of seeds, got '${v}'.`,
+    );
+  return n;
+}
+
+/** The seed list of a `--seed` and `--seeds` pair. */
+export function resolveSeeds(seed: number, seeds: number | number[]): number[] {
+  if (Array.isArray(seeds)) return seeds;
+  if (seed + seeds - 1 > MAX_SEED)
+    throw new InvalidArgumentError(
+      `--seed ${seed} with --seeds ${seeds} runs past the largest seed ${MAX_SEED}.`,
+    );
+  return Array.from({ length: seeds }, (_, i) => seed + i);
+}
+
 export function positive(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0)
@@ -74,8 +114,8 @@ export function addDataOptions(cmd: Command): Command {
     )
     .option(
       '--range <from:to>',
-      'inclusive date range YYYY-MM-DD:YYYY-MM-DD (either side may be empty)',
-      DEFAULT_RANGE,
+      "inclusive date range YYYY-MM-DD:YYYY-MM-DD, either side may be empty (default: the tutorial's window " +
+        `${DEFAULT_RANGE} for the shipped Dow Jones file; every row of a --csv file)`,
     )
     .addOption(
       new Option('--target <column>', 'what the models predict')
@@ -122,5 +162,10 @@ export function addTrainingOptions(cmd: Command): Command {
       'early stopping: epochs without validation improvement before stopping (restores the best weights)',
       int(1),
     )
-    .option('--seed <n>', 'random seed (weights, shuffling); same seed → same run, bit for bit', int(0), 0);
+    .option(
+      '--seed <n>',
+      `random seed (weights, dropout, shuffling), an integer 0..${MAX_SEED}; same seed → same run, bit for bit`,
+      seedValue,
+      0,
+    );
 }

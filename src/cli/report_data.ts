@@ -3,21 +3,39 @@
 import type { CompareResult } from '../forecast/compare.js';
 import { step } from '../forecast/evaluation.js';
 import { MODEL_LABELS } from '../forecast/models.js';
-import type { ReportData } from '../report/types.js';
+import type { ModelRun, PredictionSeries, ReportData } from '../report/types.js';
+
+/** The epoch with the lowest finite validation loss, and that loss. */
+export function lowestValLoss(history: ModelRun['history']): { epoch?: number; loss?: number } {
+  let best: { epoch?: number; loss?: number } = {};
+  for (const h of history)
+    if (Number.isFinite(h.valLoss) && (best.loss === undefined || h.valLoss < best.loss))
+      best = { epoch: h.epoch, loss: h.valLoss };
+  return best;
+}
 
 export function buildReportData(
   r: CompareResult,
-  info: { range: string; config: Record<string, string | number | boolean>; version: string },
+  info: { range: string; unit: string; config: Record<string, string | number | boolean>; version: string },
 ): ReportData {
   const d = r.data;
   const H = r.eval.H;
-  const byModel: Record<string, number[]> = {};
-  for (const m of r.models) byModel[m.kind] = Array.from(step(m.forecast, H, 0));
-  for (const [b, f] of Object.entries(r.baselines)) byModel[b] = Array.from(step(f, H, 0));
+  const res = r.results;
+  const byModel: Record<string, PredictionSeries> = {};
+  for (const f of r.forecasts) {
+    byModel[f.name] = {
+      forecast: Array.from(step(f.forecast, H, 0)),
+      lo80: Array.from(step(f.bounds['80'].lower, H, 0)),
+      hi80: Array.from(step(f.bounds['80'].upper, H, 0)),
+      lo95: Array.from(step(f.bounds['95'].lower, H, 0)),
+      hi95: Array.from(step(f.bounds['95'].upper, H, 0)),
+    };
+  }
   const sp = d.split;
   const date = (i: number) => d.dates[i];
+  const kinds = [...new Set(r.models.map((m) => m.kind))];
   return {
-    title: `rnnlab: ${r.models.map((m) => m.kind.toUpperCase()).join(', ')} vs baselines on ${d.source.split('/').pop()}`,
+    title: `rnnlab: ${kinds.map((k) => k.toUpperCase()).join(', ')} vs baselines on ${d.source.split('/').pop()}`,
     createdAt: new Date().toISOString(),
     dataset: {
       source: d.source,
@@ -26,35 +44,42 @@ export function buildReportData(
       firstDate: d.dates[0],
       lastDate: d.dates[d.dates.length - 1],
       range: info.range,
-      unit: 'index points',
+      unit: info.unit,
     },
     series: { dates: d.dates, values: Array.from(d.prices) },
     splits: {
-      trainStart: date(sp.train.firstDay),
+      // Target dates throughout: the first and last day each part forecasts.
+      trainStart: date(d.windows.lastInputIndex[sp.train.windows[0]] + 1),
       trainEnd: date(sp.train.lastDay),
-      valStart: date(sp.val.firstDay),
+      valStart: res.calibrationPeriod.from,
       valEnd: date(sp.val.lastDay),
-      testStart: date(sp.test.firstDay),
-      testEnd: date(sp.test.lastDay),
+      testStart: res.testPeriod.from,
+      testEnd: res.testPeriod.to,
       train: sp.train.windows.length,
       val: sp.val.windows.length,
       test: sp.test.windows.length,
       dropped: sp.dropped.val + sp.dropped.test,
     },
     config: info.config,
-    models: r.models.map((m) => ({
-      name: m.kind,
-      label: MODEL_LABELS[m.kind],
-      kind: 'model' as const,
-      history: m.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, valLoss: h.valLoss })),
-      bestEpoch: m.bestEpoch,
-      stopReason: m.stopReason,
-      trainSeconds: m.trainSeconds,
-      parameters: m.parameters,
-      target: m.target,
-    })),
+    models: r.models.map((m) => {
+      const low = lowestValLoss(m.history);
+      return {
+        name: m.kind,
+        label: MODEL_LABELS[m.kind],
+        kind: 'model' as const,
+        seed: m.seed,
+        history: m.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, valLoss: h.valLoss })),
+        keptEpoch: m.bestEpoch,
+        bestEpoch: low.epoch,
+        bestValLoss: low.loss,
+        stopReason: m.stopReason,
+        trainSeconds: m.trainSeconds,
+        parameters: m.parameters,
+        target: m.target,
+      };
+    }),
     predictions: { dates: r.eval.dates, actual: Array.from(step(r.eval.actual, H, 0)), byModel },
-    metrics: r.metrics.map((m) => ({ ...m })),
+    results: res,
     horizonErrors: r.horizonErrors.length > 0 ? r.horizonErrors : undefined,
     runtime: { wallSeconds: r.wallSeconds, workers: r.workers, node: process.version, rnnlab: info.version },
   };

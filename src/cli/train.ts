@@ -3,12 +3,22 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { checkpointDataOf, saveCheckpoint } from '../forecast/checkpoint.js';
-import { compareModels } from '../forecast/compare.js';
+import { type CompareResult, compareModels } from '../forecast/compare.js';
+import { calibrateIntervals } from '../forecast/intervals.js';
 import { MODEL_KINDS, type ModelKind } from '../forecast/models.js';
 import { formatMetricsTable, formatVerdict } from '../report/table.js';
-import { type DataFlags, loadSeries, makeJobs, prepare, type TrainFlags } from './common.js';
+import {
+  type DataFlags,
+  describeRows,
+  loadSeries,
+  makeJobs,
+  prepare,
+  type TrainFlags,
+  unitOf,
+} from './common.js';
 import { addDataOptions, addTrainingOptions } from './options.js';
 import { TrainingProgress } from './progress.js';
+import { resultNotes } from './result_notes.js';
 
 interface TrainCmdFlags extends DataFlags, TrainFlags {
   model: ModelKind;
@@ -20,7 +30,8 @@ interface TrainCmdFlags extends DataFlags, TrainFlags {
 export function trainCommand(): Command {
   const cmd = new Command('train')
     .description(
-      'Train one model on the chronological training split, score it on the test split against the baselines, and optionally save it.',
+      'Train one model with one seed on the chronological training split, score it on the test split against the ' +
+        "baselines (the same run as compare's for that seed), and optionally save it.",
     )
     .addOption(new Option('--model <kind>', 'model preset').choices([...MODEL_KINDS]).default('lstm'));
   addDataOptions(cmd);
@@ -34,33 +45,54 @@ export function trainCommand(): Command {
     .option('--no-color', 'plain terminal output')
     .addHelpText(
       'after',
-      '\nExample:\n  rnnlab train --model gru --epochs 30 --patience 5 --save gru.safetensors',
+      '\n`rnnlab train --model M --seed S` is bit for bit the run of model M for seed S in `rnnlab compare` with the\n' +
+        'same data and training options. The checkpoint stores the validation-calibrated 80%/95% interval widths\n' +
+        'that `rnnlab predict` prints.\n\nExample:\n  rnnlab train --model gru --epochs 30 --patience 5 --save gru.safetensors',
     )
     .action(async (f: TrainCmdFlags) => {
       const log = (s: string) => process.stdout.write(`${s}\n`);
       const warn = (s: string) => process.stderr.write(`${pc.yellow('warning:')} ${s}\n`);
-      const series = loadSeries(f, warn);
-      const d = prepare(series, f);
+      const loaded = loadSeries(f, warn);
+      const d = prepare(loaded.series, f);
+      if (!f.quiet) log(describeRows(loaded));
       const batches = Math.ceil(d.split.train.windows.length / f.batchSize);
       const progress = new TrainingProgress([f.model], f.epochs, batches, {
         tty: process.stdout.isTTY === true,
         quiet: f.quiet ?? false,
         log,
       });
-      let r: Awaited<ReturnType<typeof compareModels>>;
+      let r: CompareResult;
       try {
-        r = await compareModels(d, makeJobs([f.model], f), { workers: 0, onEvent: progress.onEvent });
+        r = await compareModels(d, makeJobs([f.model], [f.seed], f), {
+          workers: 0,
+          onEvent: progress.onEvent,
+          unit: unitOf(loaded),
+        });
       } finally {
         progress.stop();
       }
       const m = r.models[0];
       if (m.stopReason !== 'completed') warn(`${m.kind}: ${m.stopReason}`);
-      log(formatMetricsTable(r.metrics, { color: f.color && process.stdout.isTTY === true }));
-      log(formatVerdict(r.metrics));
+      const res = r.results;
+      log(
+        `\nTest period ${res.testPeriod.from}..${res.testPeriod.to} (${res.testPeriod.n} one-step-ahead forecasts, ${res.unit}); seed ${f.seed}:`,
+      );
+      log(formatMetricsTable(res, { color: f.color && process.stdout.isTTY === true }));
+      log(formatVerdict(res));
+      for (const n of resultNotes(res)) log(n);
       if (f.save) {
         const path = resolve(f.save);
-        saveCheckpoint(path, m.state, m.config, checkpointDataOf(d));
-        log(`saved ${path}`);
+        saveCheckpoint(path, m.state, m.config, {
+          ...checkpointDataOf(d),
+          dataEnd: d.dates[d.split.val.lastDay],
+          seed: m.seed,
+          diverged: m.diverged,
+          intervals: {
+            levels: [0.8, 0.95],
+            relativeHalfWidth: Object.values(calibrateIntervals(r.val, m.valForecast)),
+          },
+        });
+        log(`saved ${path}${m.diverged ? ' (marked as diverged: predict will refuse it)' : ''}`);
       }
     });
 }

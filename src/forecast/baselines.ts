@@ -40,6 +40,51 @@ export function driftForecast(window: ArrayLike<number>, horizon = 1): Float64Ar
   return out;
 }
 
+/**
+ * Mean daily log return μ = mean_t log(x_t / x_{t−1}) = log(x_{T−1} / x_0)/(T − 1) of `series` (prices, oldest
+ * first; the sum telescopes). Pass the TRAINING period only, for `meanReturnForecast`.
+ */
+export function meanLogReturn(series: ArrayLike<number>): number {
+  const len = series.length;
+  if (len < 2) {
+    throw new Error(`meanLogReturn: series has ${len} value(s), needs at least 2 to form a return`);
+  }
+  for (let i = 0; i < len; i++) {
+    const x = series[i]!;
+    if (!(x > 0) || !Number.isFinite(x)) {
+      throw new Error(
+        `meanLogReturn: series[${i}] is ${x}; log returns need finite prices > 0 (use a price column, not returns)`,
+      );
+    }
+  }
+  return Math.log(series[len - 1]! / series[0]!) / (len - 1);
+}
+
+/**
+ * "Mean training return" forecast: x̂_{L−1+h} = x_{L−1}·exp(h·μ), h = 1..horizon — the last value grown at a
+ * constant log return μ, which the caller estimates on the training days only (`meanLogReturn` of the training
+ * series), so the drift does not peek at the test period. As a return forecast it is the constant μ.
+ */
+export function meanReturnForecast(
+  window: ArrayLike<number>,
+  horizon: number,
+  meanLogReturn: number,
+): Float64Array {
+  checkHorizon(horizon, 'meanReturnForecast');
+  if (window.length < 1) {
+    throw new Error('meanReturnForecast: window is empty; pass at least one known value');
+  }
+  if (!Number.isFinite(meanLogReturn)) {
+    throw new Error(
+      `meanReturnForecast: meanLogReturn is ${meanLogReturn}; pass meanLogReturn(trainingSeries), a finite number`,
+    );
+  }
+  const last = window[window.length - 1]!;
+  const out = new Float64Array(horizon);
+  for (let h = 1; h <= horizon; h++) out[h - 1] = last * Math.exp(h * meanLogReturn);
+  return out;
+}
+
 /** Options of `LinearAR.fit`. */
 export interface LinearAROptions {
   /**

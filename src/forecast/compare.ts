@@ -1,37 +1,29 @@
 /**
- * The four-model comparison: train each model (in parallel on worker threads when cores allow), forecast the
- * test split, compute the baselines on the same windows, and score everything in price units.
+ * The comparison: train every model on every seed (in parallel on worker threads when cores allow), forecast the
+ * validation and test splits, compute the baselines on the same windows, and summarise everything in price units
+ * (seed spreads and ensembles, significance against naive, conformal intervals, the verdict).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { sharedKernels } from '../kernels/wasm.js';
-import { baselineForecasts, type EvalSet, evalSet, perStepErrors, stepOneMetrics } from './evaluation.js';
+import { type EvalSet, evalSet } from './evaluation.js';
 import { type JobEvent, type ModelJob, type ModelResult, runModelJob } from './job.js';
-import type { ForecastMetrics } from './metrics.js';
-import { rankByMetric } from './metrics.js';
-import { MODEL_LABELS, type ModelKind } from './models.js';
+import type { ModelKind } from './models.js';
 import type { PreparedData } from './prepare.js';
-
-export const BASELINE_LABELS = {
-  naive: 'Naive (last value)',
-  drift: 'Drift',
-  ar: 'Linear AR (least squares)',
-} as const;
-export type BaselineName = keyof typeof BASELINE_LABELS;
-
-export interface MetricRow extends ForecastMetrics {
-  model: string;
-  label: string;
-  kind: 'model' | 'baseline';
-}
+import type { CompareResults } from './results.js';
+import { type ScoredForecast, summarize } from './summary.js';
 
 export interface CompareResult {
   data: PreparedData;
+  /** The scored test windows and the validation windows that calibrate the intervals. */
   eval: EvalSet;
+  val: EvalSet;
+  /** One run per model kind and seed, in the order of the jobs. */
   models: ModelResult[];
-  baselines: Record<BaselineName, Float64Array>;
-  /** One-step metrics of models and baselines, ranked by MAE (best first). */
-  metrics: MetricRow[];
+  /** Everything results.json holds: rows, tests, intervals, verdict. */
+  results: CompareResults;
+  /** Seed ensembles and baselines with their test forecasts (N, H) and interval bounds. */
+  forecasts: ScoredForecast[];
   /** Per-step MAE/RMSE for every forecaster (when H > 1). */
   horizonErrors: Array<{ model: string; step: number; mae: number; rmse: number }>;
   workers: number;
@@ -86,45 +78,61 @@ export async function runJobs(
   return results;
 }
 
+/** Relative cost of one epoch per model kind (measured on the tutorial workload), to start the longest first. */
+const COST: Record<ModelKind, number> = { lstm: 3, gru: 2.5, brnn: 2.5, drnn: 1 };
+
+/** The model jobs for every kind × seed, seeds outermost. */
+export function jobsFor(
+  kinds: readonly ModelKind[],
+  seeds: readonly number[],
+  spec: Omit<ModelJob, 'kind' | 'seed'>,
+): ModelJob[] {
+  return seeds.flatMap((seed) => kinds.map((kind) => ({ ...spec, kind, seed })));
+}
+
+export interface CompareOptions {
+  /** Worker threads (0 = this thread); default one per core, at most one per job. */
+  workers?: number;
+  onEvent?: (e: JobEvent) => void;
+  /** Price unit named in texts; default 'price'. */
+  unit?: string;
+}
+
+/**
+ * Runs the jobs (any kinds × seeds; every kind must have a run for every seed) and summarises them. Jobs start
+ * longest first; results do not depend on the order or the number of workers.
+ */
 export async function compareModels(
   d: PreparedData,
   jobs: ModelJob[],
-  options: { workers?: number; onEvent?: (e: JobEvent) => void } = {},
+  options: CompareOptions = {},
 ): Promise<CompareResult> {
   const t0 = performance.now();
+  if (jobs.length === 0) throw new Error('compareModels: no jobs; give at least one model and one seed');
   const workers = options.workers ?? defaultWorkers(jobs.length);
-  const s = evalSet(d);
-  const baselines = baselineForecasts(d, s);
-  const models = await runJobs(d, jobs, workers, options.onEvent);
-  const rows: MetricRow[] = [
-    ...models.map((m) => ({
-      model: m.kind,
-      label: MODEL_LABELS[m.kind as ModelKind],
-      kind: 'model' as const,
-      ...stepOneMetrics(d, s, m.forecast),
-    })),
-    ...(Object.keys(baselines) as BaselineName[]).map((b) => ({
-      model: b,
-      label: BASELINE_LABELS[b],
-      kind: 'baseline' as const,
-      ...stepOneMetrics(d, s, baselines[b]),
-    })),
-  ];
-  const forecasters: Array<[string, Float64Array]> = [
-    ...models.map((m) => [m.kind, m.forecast] as [string, Float64Array]),
-    ...Object.entries(baselines),
-  ];
-  const horizonErrors =
-    s.H > 1
-      ? forecasters.flatMap(([name, f]) => perStepErrors(s, f).map((e) => ({ model: name, ...e })))
-      : [];
+  const test = evalSet(d, 'test');
+  const val = evalSet(d, 'val');
+  const order = jobs.map((j, i) => ({ j, i })).sort((a, b) => COST[b.j.kind] - COST[a.j.kind] || a.i - b.i);
+  const done = await runJobs(
+    d,
+    order.map((o) => o.j),
+    workers,
+    options.onEvent,
+  );
+  const models = new Array<ModelResult>(jobs.length);
+  order.forEach((o, k) => {
+    models[o.i] = done[k];
+  });
+  const seeds = [...new Set(jobs.map((j) => j.seed))];
+  const summary = summarize({ data: d, test, val, runs: models, seeds, unit: options.unit ?? 'price' });
   return {
     data: d,
-    eval: s,
+    eval: test,
+    val,
     models,
-    baselines,
-    metrics: rankByMetric(rows, 'mae'),
-    horizonErrors,
+    results: summary.results,
+    forecasts: summary.forecasts,
+    horizonErrors: summary.horizonErrors,
     workers,
     wallSeconds: (performance.now() - t0) / 1000,
   };

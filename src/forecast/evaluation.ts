@@ -1,11 +1,13 @@
 /**
  * Honest evaluation on the test split, in price units: which windows are scored, their actual prices, the
  * model's and the baselines' forecasts, and the metrics (MAE, RMSE, MAPE, MASE, directional accuracy, bias).
+ * The validation split is scored the same way to calibrate prediction intervals.
  *
- * A test window r ends on day e = lastInputIndex[r]; its step-k forecast targets day e+k (k = 1..H).
- * Only windows whose H target days exist are scored, so every forecaster is scored on the same days.
+ * A window r ends on day e = lastInputIndex[r]; its step-k forecast targets day e+k (k = 1..H).
+ * Only windows whose H target days exist (test) or lie inside the validation block (validation) are scored, so
+ * every forecaster is scored on the same days.
  */
-import { driftForecast, LinearAR, naiveForecast } from './baselines.js';
+import { driftForecast, LinearAR, meanLogReturn, meanReturnForecast, naiveForecast } from './baselines.js';
 import { evaluate, type ForecastMetrics, mae, naiveMae, rmse } from './metrics.js';
 import type { PreparedData } from './prepare.js';
 
@@ -23,14 +25,18 @@ export interface EvalSet {
   dates: string[];
 }
 
-/** The scored test windows for horizon H. */
-export function evalSet(d: PreparedData, H = d.horizon): EvalSet {
-  const n = d.prices.length;
+/** The scored windows of the test (or validation) split for horizon H. */
+export function evalSet(d: PreparedData, part: 'test' | 'val' = 'test', H = d.horizon): EvalSet {
+  const end = part === 'test' ? d.prices.length : d.split.val.end;
   const ids = Int32Array.from(
-    Array.from(d.split.test.windows).filter((r) => d.windows.lastInputIndex[r] + H < n),
+    Array.from(d.split[part].windows).filter((r) => d.windows.lastInputIndex[r] + H < end),
   );
-  if (ids.length === 0)
-    throw new Error(`no test window has ${H} days after it; use a smaller --horizon or a longer range`);
+  if (ids.length === 0) {
+    const name = part === 'test' ? 'test' : 'validation';
+    throw new Error(
+      `no ${name} window has ${H} target days inside the ${name} period; use a smaller --horizon or a longer --range`,
+    );
+  }
   const ends = ids.map((r) => d.windows.lastInputIndex[r]);
   const actual = new Float64Array(ids.length * H);
   ends.forEach((e, i) => {
@@ -60,22 +66,35 @@ export function step(m: Float64Array, H: number, k: number): Float64Array {
   return Float64Array.from({ length: m.length / H }, (_, i) => m[i * H + k]);
 }
 
-/** Naive, drift and least-squares AR forecasts (N, H) in prices, from each window's raw close prices. */
-export function baselineForecasts(
-  d: PreparedData,
-  s: EvalSet,
-): Record<'naive' | 'drift' | 'ar', Float64Array> {
+/** The baselines every model is compared with, and their labels. */
+export const BASELINE_LABELS = {
+  naive: 'Naive (last value)',
+  drift: 'Drift (window)',
+  mean_return: 'Mean training return',
+  ar: 'Linear AR (least squares)',
+} as const;
+export type BaselineName = keyof typeof BASELINE_LABELS;
+export const BASELINE_NAMES = Object.keys(BASELINE_LABELS) as BaselineName[];
+
+/**
+ * Baseline forecasts (N, H) in prices from each window's raw close prices: naive (last value), drift (the line
+ * through the window's first and last close), mean training return (last close · exp(h·μ), μ the mean daily log
+ * return of the training days) and a least-squares AR(T) fitted on the training days.
+ */
+export function baselineForecasts(d: PreparedData, s: EvalSet): Record<BaselineName, Float64Array> {
   const T = d.seqLen;
-  const ar = LinearAR.fit(d.prices.subarray(0, d.split.trainEnd), { order: T });
-  const out = {
-    naive: new Float64Array(s.actual.length),
-    drift: new Float64Array(s.actual.length),
-    ar: new Float64Array(s.actual.length),
-  };
+  const train = d.prices.subarray(0, d.split.trainEnd);
+  const ar = LinearAR.fit(train, { order: T });
+  const mu = meanLogReturn(train);
+  const out = Object.fromEntries(BASELINE_NAMES.map((b) => [b, new Float64Array(s.actual.length)])) as Record<
+    BaselineName,
+    Float64Array
+  >;
   s.ends.forEach((e, i) => {
     const w = d.prices.subarray(e - T + 1, e + 1);
     out.naive.set(naiveForecast(w, s.H), i * s.H);
     out.drift.set(driftForecast(w, s.H), i * s.H);
+    out.mean_return.set(meanReturnForecast(w, s.H, mu), i * s.H);
     out.ar.set(ar.predict(w, s.H), i * s.H);
   });
   return out;

@@ -1,11 +1,13 @@
 /**
- * One model's whole run: seed, build, train on the training windows, score on validation, forecast the test
- * windows (recursively for H > 1) and return plain data (history, forecasts in prices, weights). Runs the
- * same in the main thread or in a worker thread, so results do not depend on how many workers ran.
+ * One model's whole run for one seed: seed, build, train on the training windows, score on validation, forecast
+ * the validation windows (to calibrate prediction intervals) and the test windows (recursively for H > 1), and
+ * return plain data (history, forecasts in prices, weights). Runs the same in the main thread or in a worker
+ * thread, so results do not depend on how many workers ran, nor on which other models or seeds run beside it:
+ * `rnnlab train --model lstm --seed S` is exactly `rnnlab compare`'s LSTM run for seed S.
  */
 import { DataLoader } from '../data/loader.js';
 import { manualSeed } from '../tensor/random.js';
-import { evalSet, windowInputs } from './evaluation.js';
+import { type EvalSet, evalSet, windowInputs } from './evaluation.js';
 import { type ModelConfig, type ModelKind, SequenceRegressor } from './models.js';
 import { predictLast, predictRecursive } from './predict.js';
 import { type PreparedData, targetToPrice, unscaleWith } from './prepare.js';
@@ -15,25 +17,33 @@ export interface TrainConfig {
   epochs: number;
   lr: number;
   batchSize: number;
-  seed: number;
   clip?: number;
   patience?: number;
 }
 
 export interface ModelJob {
   kind: ModelKind;
-  /** Position in the run; the model's seed is train.seed + index. */
-  index: number;
+  /** Seeds everything random in the run (initial weights, dropout, shuffling) through `manualSeed`. */
+  seed: number;
   model: Omit<ModelConfig, 'kind' | 'inputSize' | 'outputSize'>;
   train: TrainConfig;
 }
 
 export type JobEvent =
-  | { type: 'batch'; kind: ModelKind; epoch: number; batch: number; batches: number; loss: number }
-  | { type: 'epoch'; kind: ModelKind; record: EpochRecord; epochs: number };
+  | {
+      type: 'batch';
+      kind: ModelKind;
+      seed: number;
+      epoch: number;
+      batch: number;
+      batches: number;
+      loss: number;
+    }
+  | { type: 'epoch'; kind: ModelKind; seed: number; record: EpochRecord; epochs: number };
 
 export interface ModelResult {
   kind: ModelKind;
+  seed: number;
   target: TargetPositions;
   config: Required<ModelConfig>;
   history: EpochRecord[];
@@ -42,8 +52,10 @@ export interface ModelResult {
   diverged: boolean;
   trainSeconds: number;
   parameters: number;
-  /** Forecasts (N, H) in prices for the eval set's windows. */
+  /** Forecasts (N, H) in prices for the test eval set's windows (`evalSet(d, 'test')`). */
   forecast: Float64Array;
+  /** Forecasts (M, H) in prices for the validation windows (`evalSet(d, 'val')`), for interval calibration. */
+  valForecast: Float64Array;
   /** Trained weights by PyTorch state-dict name. */
   state: Record<string, { shape: number[]; data: Float32Array }>;
 }
@@ -54,11 +66,11 @@ export function targetFor(kind: ModelKind): TargetPositions {
 }
 
 export function runModelJob(d: PreparedData, job: ModelJob, onEvent?: (e: JobEvent) => void): ModelResult {
-  const seed = job.train.seed + job.index;
+  const { seed, kind } = job;
   manualSeed(seed);
   const model = new SequenceRegressor({
     ...job.model,
-    kind: job.kind,
+    kind,
     inputSize: d.windows.features,
     outputSize: 1,
   });
@@ -69,7 +81,7 @@ export function runModelJob(d: PreparedData, job: ModelJob, onEvent?: (e: JobEve
     indices: d.split.train.windows,
   });
   const val: WindowBatch[] = [...new DataLoader(d.windows, { batchSize: 256, indices: d.split.val.windows })];
-  const target = targetFor(job.kind);
+  const target = targetFor(kind);
   let epoch = 1;
   const t0 = performance.now();
   const r = fit(model, () => loader, val, {
@@ -78,41 +90,19 @@ export function runModelJob(d: PreparedData, job: ModelJob, onEvent?: (e: JobEve
     target,
     clip: job.train.clip,
     patience: job.train.patience,
-    onBatch: (batch, batches, loss) =>
-      onEvent?.({ type: 'batch', kind: job.kind, epoch, batch, batches, loss }),
+    onBatch: (batch, batches, loss) => onEvent?.({ type: 'batch', kind, seed, epoch, batch, batches, loss }),
     onEpoch: (record) => {
-      onEvent?.({ type: 'epoch', kind: job.kind, record, epochs: job.train.epochs });
+      onEvent?.({ type: 'epoch', kind, seed, record, epochs: job.train.epochs });
       epoch = record.epoch + 1;
     },
   });
   const trainSeconds = (performance.now() - t0) / 1000;
-
-  const s = evalSet(d);
-  const N = s.ids.length;
-  const x = windowInputs(d, s.ids);
-  const T = d.seqLen;
-  let forecast: Float64Array;
-  if (s.H === 1) {
-    forecast = targetToPrice(d, predictLast(model, x, N, T, d.windows.features), s.previous);
-  } else {
-    const scaled = predictRecursive(model, x, N, T, s.H);
-    const v = unscaleWith(d.targetScaler, scaled);
-    if (d.target === 'close') forecast = v;
-    else {
-      // Compound predicted log returns from each window's last actual close.
-      forecast = new Float64Array(v.length);
-      for (let i = 0; i < N; i++) {
-        let acc = 0;
-        for (let k = 0; k < s.H; k++)
-          forecast[i * s.H + k] = s.previous[i] * Math.exp((acc += v[i * s.H + k]));
-      }
-    }
-  }
   const state = Object.fromEntries(
     model.namedParameters().map(([n, p]) => [n, { shape: [...p.shape], data: Float32Array.from(p.data) }]),
   );
   return {
-    kind: job.kind,
+    kind,
+    seed,
     target,
     config: model.config,
     history: r.history,
@@ -121,7 +111,28 @@ export function runModelJob(d: PreparedData, job: ModelJob, onEvent?: (e: JobEve
     diverged: r.diverged,
     trainSeconds,
     parameters: model.numParameters(),
-    forecast,
+    forecast: forecastPrices(d, model, evalSet(d, 'test')),
+    valForecast: forecastPrices(d, model, evalSet(d, 'val')),
     state,
   };
+}
+
+/**
+ * Forecasts (N, H) in prices for the windows of `s`: the last position's output for H = 1, recursive
+ * forecasts (each prediction fed back as the next input) for H > 1. Log-return targets are compounded from each
+ * window's last actual close.
+ */
+export function forecastPrices(d: PreparedData, model: SequenceRegressor, s: EvalSet): Float64Array {
+  const N = s.ids.length;
+  const x = windowInputs(d, s.ids);
+  const T = d.seqLen;
+  if (s.H === 1) return targetToPrice(d, predictLast(model, x, N, T, d.windows.features), s.previous);
+  const v = unscaleWith(d.targetScaler, predictRecursive(model, x, N, T, s.H));
+  if (d.target === 'close') return v;
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < N; i++) {
+    let acc = 0;
+    for (let k = 0; k < s.H; k++) out[i * s.H + k] = s.previous[i] * Math.exp((acc += v[i * s.H + k]));
+  }
+  return out;
 }

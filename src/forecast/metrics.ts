@@ -18,7 +18,11 @@ export interface ForecastMetrics {
   rmse: number;
   /** Mean absolute percentage error, percent. Lower is better. */
   mape: number;
-  /** MAE relative to the training series' in-sample one-step naive MAE. Below 1 beats naive. */
+  /**
+   * MAE divided by the training period's in-sample one-step naive MAE: a scale for this series and split. Below 1
+   * does NOT mean the forecaster beats naive on the test period (naive's own MASE is rarely 1 there); compare with
+   * naive's MASE and read a significance test.
+   */
   mase: number;
   /** Fraction (0..1) of targets whose direction of change was called right. Higher is better. */
   directionalAccuracy: number;
@@ -116,7 +120,8 @@ export function naiveMae(trainSeries: ArrayLike<number>, lag = 1): number {
  * Mean absolute scaled error (Hyndman & Koehler 2006): MASE = MAE / trainNaiveMae, where
  * trainNaiveMae = `naiveMae(trainSeries, 1)` is computed on the TRAINING series only, so the scale
  * does not peek at the test period. MASE < 1 means smaller errors than the one-step naive forecast
- * had in sample.
+ * had in sample on the training period — not that the forecaster beats naive on the test period, where naive's own
+ * MASE can be far from 1 (volatility changes between periods).
  */
 export function mase(actual: ArrayLike<number>, predicted: ArrayLike<number>, trainNaiveMae: number): number {
   checkPair(actual, predicted, 'mase');

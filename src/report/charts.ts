@@ -3,10 +3,10 @@
  * URLs), so it compiles and renders offline. Colors come from `seriesStyles`, identical in every chart.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { finiteOrNull, fmtNumber, fmtSigned } from './format.js';
+import { finiteOrNull, fmtNumber, fmtP, fmtSigned } from './format.js';
 import { ACTUAL_COLOR, type SeriesStyle, seriesStyles, styleByName } from './palette.js';
+import { naiveRow, rankedRows, rowLabel, seedRow } from './rows.js';
 import type { ReportData } from './types.js';
-import { rankMetrics } from './verdict.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
@@ -66,8 +66,14 @@ export interface ChartEntry {
   spec: TopLevelSpec;
 }
 
-function unitOf(data: ReportData): string {
-  return data.dataset.unit ?? 'index points';
+/** The unit of prices and errors: the dataset's, else "price". */
+export function unitOf(data: ReportData): string {
+  return data.dataset.unit ?? 'price';
+}
+
+/** The scored test period, the same in every chart, table and caption. */
+export function testPeriodOf(data: ReportData): { from: string; to: string; n: number } {
+  return data.results.testPeriod;
 }
 
 function priceAxisTitle(data: ReportData): string {
@@ -86,14 +92,15 @@ function midDate(a: string, b: string): string {
 
 const REGION_SCALE = { domain: ['train', 'validation', 'test'], range: ['#e9eff8', '#fdf1dd', '#e5f3e3'] };
 
-/** (a) The full target series with the train / validation / test periods shaded. */
+/** (a) The full target series with the train / validation / test periods (target dates) shaded. */
 export function seriesChart(data: ReportData, opts: ChartOptions = {}): TopLevelSpec {
   const interactive = opts.interactive ?? true;
   const s = data.splits;
+  const test = testPeriodOf(data);
   const regions = [
     { split: 'train', start: s.trainStart, end: s.trainEnd, windows: s.train },
     { split: 'validation', start: s.valStart, end: s.valEnd, windows: s.val },
-    { split: 'test', start: s.testStart, end: s.testEnd, windows: s.test },
+    { split: 'test', start: test.from, end: test.to, windows: s.test },
   ].map((r) => ({
     ...r,
     mid: midDate(r.start, r.end),
@@ -236,8 +243,8 @@ export function seriesChart(data: ReportData, opts: ChartOptions = {}): TopLevel
   } as TopLevelSpec;
 }
 
-/** Index of the lowest finite validation loss (the best epoch when the run did not report one). */
-function bestEpochOf(history: ReportData['models'][number]['history']): number | undefined {
+/** Epoch with the lowest finite validation loss (when the run did not report one). */
+function lowestValEpoch(history: ReportData['models'][number]['history']): number | undefined {
   let best: number | undefined;
   let bestLoss = Number.POSITIVE_INFINITY;
   for (const h of history) {
@@ -249,14 +256,18 @@ function bestEpochOf(history: ReportData['models'][number]['history']): number |
   return best;
 }
 
-/** (b) Training and validation loss per epoch, one small multiple per model, log-scale y, best epoch marked. */
+/**
+ * (b) Training and validation loss per epoch, one small multiple per model, one line per seed, log-scale y. A
+ * filled dot marks the kept epoch of each seed; a ring marks the lowest validation loss where it is another epoch.
+ */
 export function lossChart(data: ReportData): TopLevelSpec {
   const styles = seriesStyles(data);
   const byName = styleByName(styles);
-  const modelStyles = styles.filter((s) => s.kind === 'model');
+  const modelNames = new Set(data.models.map((m) => m.name));
+  const modelStyles = styles.filter((s) => s.kind === 'model' && modelNames.has(s.name));
   const values = data.models.flatMap((m) => {
     const label = byName.get(m.name)!.label;
-    const best = m.bestEpoch ?? bestEpochOf(m.history) ?? null;
+    const best = m.bestEpoch ?? lowestValEpoch(m.history) ?? null;
     return m.history.flatMap((h) =>
       (
         [
@@ -265,15 +276,23 @@ export function lossChart(data: ReportData): TopLevelSpec {
         ] as const
       ).map(([split, loss]) => ({
         model: label,
+        seed: `seed ${m.seed}`,
+        line: `${label} seed ${m.seed} ${split}`,
         epoch: h.epoch,
         split,
         loss: loss > 0 ? finiteOrNull(loss) : null,
-        best,
-        isBest: h.epoch === best && split === 'validation',
+        marker:
+          split !== 'validation'
+            ? null
+            : h.epoch === m.keptEpoch
+              ? 'kept'
+              : h.epoch === best
+                ? 'lowest'
+                : null,
       })),
     );
   });
-  const columns = Math.min(Math.max(data.models.length, 1), 4);
+  const columns = Math.min(Math.max(modelStyles.length, 1), 4);
   const lossTitle = data.lossLabel ?? 'MSE loss (standardized)';
   const x = {
     field: 'epoch',
@@ -287,12 +306,16 @@ export function lossChart(data: ReportData): TopLevelSpec {
     title: lossTitle,
     scale: { type: 'log' as const, nice: false, padding: 6 },
   };
+  const color = { field: 'model', type: 'nominal' as const, scale: colorScale(styles), legend: null };
+  const seeds = new Set(data.models.map((m) => m.seed)).size;
   return {
     $schema: SCHEMA,
     title: {
       text: 'Training and validation loss per epoch',
-      subtitle:
-        'Solid: validation (held-out) loss; dashed: training loss; log scale. The dot marks the best validation epoch, whose weights are kept.',
+      subtitle: [
+        `Solid: validation (held-out) loss; dashed: training loss; ${seeds > 1 ? `one line per seed (${seeds} seeds)` : 'one seed'}; log scale.`,
+        'Filled dot: the epoch whose weights were kept and scored; ring: the lowest validation loss, where that is another epoch.',
+      ],
     },
     data: { values },
     transform: [{ filter: 'isValid(datum.loss)' }],
@@ -309,11 +332,13 @@ export function lossChart(data: ReportData): TopLevelSpec {
       height: 160,
       layer: [
         {
-          mark: { type: 'line', strokeWidth: 1.8 },
+          mark: { type: 'line', strokeWidth: 1.3 },
           encoding: {
             x,
             y,
-            color: { field: 'model', type: 'nominal', scale: colorScale(styles), legend: null },
+            color,
+            detail: { field: 'line', type: 'nominal' },
+            opacity: { condition: { test: "datum.split === 'train'", value: 0.55 }, value: 0.9 },
             strokeDash: {
               field: 'split',
               type: 'nominal',
@@ -329,6 +354,7 @@ export function lossChart(data: ReportData): TopLevelSpec {
             },
             tooltip: [
               { field: 'model', title: 'Model' },
+              { field: 'seed', title: 'Seed' },
               { field: 'split', title: 'Loss' },
               { field: 'epoch', type: 'quantitative', title: 'Epoch' },
               { field: 'loss', type: 'quantitative', title: 'Value', format: '.5f' },
@@ -336,28 +362,34 @@ export function lossChart(data: ReportData): TopLevelSpec {
           },
         },
         {
-          transform: [{ filter: 'datum.isBest' }],
-          mark: { type: 'rule', color: '#999', strokeDash: [2, 2] },
-          encoding: { x },
-        },
-        {
-          transform: [{ filter: 'datum.isBest' }],
-          mark: { type: 'point', filled: true, size: 70, stroke: 'white', strokeWidth: 1, opacity: 1 },
+          transform: [{ filter: "datum.marker === 'kept'" }],
+          mark: { type: 'point', filled: true, size: 45, stroke: 'white', strokeWidth: 1, opacity: 1 },
           encoding: {
             x,
             y,
-            color: { field: 'model', type: 'nominal', scale: colorScale(styles), legend: null },
+            color,
             tooltip: [
               { field: 'model', title: 'Model' },
-              { field: 'epoch', type: 'quantitative', title: 'Best epoch' },
+              { field: 'seed', title: 'Seed' },
+              { field: 'epoch', type: 'quantitative', title: 'Kept epoch' },
               { field: 'loss', type: 'quantitative', title: 'Validation loss', format: '.5f' },
             ],
           },
         },
         {
-          transform: [{ filter: 'datum.isBest' }],
-          mark: { type: 'text', align: 'left', dx: 4, dy: -8, fontSize: 11, color: '#444' },
-          encoding: { x, y, text: { value: 'best' } },
+          transform: [{ filter: "datum.marker === 'lowest'" }],
+          mark: { type: 'point', filled: false, size: 60, strokeWidth: 1.5, opacity: 1 },
+          encoding: {
+            x,
+            y,
+            color,
+            tooltip: [
+              { field: 'model', title: 'Model' },
+              { field: 'seed', title: 'Seed' },
+              { field: 'epoch', type: 'quantitative', title: 'Lowest validation loss at epoch' },
+              { field: 'loss', type: 'quantitative', title: 'Validation loss', format: '.5f' },
+            ],
+          },
         },
       ],
     },
@@ -365,21 +397,27 @@ export function lossChart(data: ReportData): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** Which prediction panels to draw: the trained models, then the naive baseline. */
+/** Which prediction panels to draw: the trained models (their seed ensembles), then the naive baseline. */
 function predictionPanels(data: ReportData): SeriesStyle[] {
   const styles = seriesStyles(data);
   const available = new Set(Object.keys(data.predictions.byModel));
   return [
     ...styles.filter((s) => s.kind === 'model' && available.has(s.name)),
-    ...styles.filter(
-      (s) => s.kind === 'baseline' && s.name.toLowerCase() === 'naive' && available.has(s.name),
-    ),
+    ...styles.filter((s) => s.kind === 'baseline' && s.name === 'naive' && available.has(s.name)),
   ];
 }
 
+/** "37,812 – 38,104" or null when a bound is missing. */
+function intervalText(lo: number | undefined, hi: number | undefined): string | null {
+  return lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi)
+    ? `${fmtNumber(lo)} \u2013 ${fmtNumber(hi)}`
+    : null;
+}
+
 /**
- * (c) Test-period one-step-ahead forecasts against the actual close, one small multiple per model plus the naive
- * baseline. Scroll zooms and drag pans the shared x axis; hovering shows the date and values in every panel.
+ * (c) Test-period one-step-ahead forecasts against the actual close, one small multiple per model (its seed
+ * ensemble) plus the naive baseline, each with its 80% and 95% split-conformal interval as light bands behind the
+ * line. Scroll zooms and drag pans the shared x axis; hovering shows the date and values in every panel.
  */
 export function predictionsChart(data: ReportData, opts: ChartOptions = {}): TopLevelSpec {
   const interactive = opts.interactive ?? true;
@@ -390,18 +428,25 @@ export function predictionsChart(data: ReportData, opts: ChartOptions = {}): Top
     const pred = p.byModel[s.name]!;
     return p.dates.map((d, i) => {
       const actual = finiteOrNull(p.actual[i]);
-      const forecast = finiteOrNull(pred[i]);
+      const forecast = finiteOrNull(pred.forecast[i]);
       return {
         panel: s.label,
         date: d,
         day: d,
         actual,
         forecast,
+        lo80: finiteOrNull(pred.lo80?.[i]),
+        hi80: finiteOrNull(pred.hi80?.[i]),
+        lo95: finiteOrNull(pred.lo95?.[i]),
+        hi95: finiteOrNull(pred.hi95?.[i]),
+        i80: intervalText(pred.lo80?.[i], pred.hi80?.[i]),
+        i95: intervalText(pred.lo95?.[i], pred.hi95?.[i]),
         error: actual !== null && forecast !== null ? actual - forecast : null,
       };
     });
   });
   const unit = unitOf(data);
+  const test = testPeriodOf(data);
   const x = {
     field: 'date',
     type: 'temporal' as const,
@@ -416,13 +461,26 @@ export function predictionsChart(data: ReportData, opts: ChartOptions = {}): Top
     scale: { zero: false },
     axis: { format: ',.0f' },
   };
+  const color = { field: 'panel', type: 'nominal' as const, scale: colorScale(styles), legend: null };
+  const band = (level: '80' | '95', opacity: number) => ({
+    transform: [{ filter: `isValid(datum.lo${level}) && isValid(datum.hi${level})` }],
+    mark: { type: 'area', opacity },
+    encoding: {
+      x,
+      y: { field: `lo${level}`, type: 'quantitative' },
+      y2: { field: `hi${level}` },
+      color,
+    },
+  });
+  const seeds = data.results.seeds.length;
   const columns = panels.length > 1 ? 2 : 1;
   return {
     $schema: SCHEMA,
     title: {
       text: 'Test period: one-step-ahead forecast vs actual',
       subtitle: [
-        `Grey: actual ${data.dataset.target}; colored: the forecast made the day before. ${p.dates[0] ?? ''} to ${p.dates[p.dates.length - 1] ?? ''}.`,
+        `Grey: actual ${data.dataset.target}; colored line: the forecast made the day before${seeds > 1 ? ` (models: mean of ${seeds} seeds)` : ''}; ` +
+          `bands: 80% (darker) and 95% conformal intervals. ${test.from} to ${test.to}.`,
         ...(interactive ? ['Scroll to zoom, drag to pan, double-click to reset; hover for values.'] : []),
       ],
     },
@@ -434,6 +492,8 @@ export function predictionsChart(data: ReportData, opts: ChartOptions = {}): Top
       width: columns > 1 ? 440 : 900,
       height: 180,
       layer: [
+        band('95', 0.13),
+        band('80', 0.22),
         {
           ...(interactive
             ? { params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }] }
@@ -443,11 +503,7 @@ export function predictionsChart(data: ReportData, opts: ChartOptions = {}): Top
         },
         {
           mark: { type: 'line', strokeWidth: 1.6 },
-          encoding: {
-            x,
-            y: { field: 'forecast', type: 'quantitative' },
-            color: { field: 'panel', type: 'nominal', scale: colorScale(styles), legend: null },
-          },
+          encoding: { x, y: { field: 'forecast', type: 'quantitative' }, color },
         },
         ...(interactive
           ? [
@@ -478,6 +534,8 @@ export function predictionsChart(data: ReportData, opts: ChartOptions = {}): Top
                     { field: 'day', title: 'Date' },
                     { field: 'actual', type: 'quantitative', title: `Actual (${unit})`, format: ',.2f' },
                     { field: 'forecast', type: 'quantitative', title: `Forecast (${unit})`, format: ',.2f' },
+                    { field: 'i80', title: '80% interval' },
+                    { field: 'i95', title: '95% interval' },
                     {
                       field: 'error',
                       type: 'quantitative',
@@ -566,25 +624,44 @@ export function horizonChart(data: ReportData): TopLevelSpec | null {
 
 const BAR_WIDTH = 600;
 
-/** (e) Test MAE of every model and baseline, ranked, with the naive MAE as a reference line. */
+/**
+ * (e) Test MAE of every seed ensemble and baseline, ranked, with the naive MAE as a reference line. Each model's
+ * bar carries an error bar from its best to its worst seed and a dot per seed.
+ */
 export function maeChart(data: ReportData): TopLevelSpec {
+  const results = data.results;
   const styles = seriesStyles(data);
   const byName = styleByName(styles);
-  const ranked = rankMetrics(data.metrics).filter((m) => Number.isFinite(m.mae));
-  const naive = ranked.find((m) => m.kind === 'baseline' && m.model.toLowerCase() === 'naive');
-  const values = ranked.map((m) => {
+  const ranked = rankedRows(results).filter((r) => Number.isFinite(r.mae.mean));
+  const naive = naiveRow(results);
+  const naiveMae = naive && Number.isFinite(naive.mae.mean) ? naive.mae.mean : undefined;
+  const values = ranked.map((r) => {
+    const seeds = seedRow(results, r)?.mae;
     const vsNaive =
-      naive && naive !== m && naive.mae > 0
-        ? ` (${fmtSigned(((m.mae - naive.mae) / naive.mae) * 100, 1)}%)`
+      naiveMae !== undefined && r !== naive && naiveMae > 0
+        ? ` (${fmtSigned(((r.mae.mean - naiveMae) / naiveMae) * 100, 1)}%, p ${fmtP(r.dm?.abs.pHolm)})`
         : '';
     return {
-      label: byName.get(m.model)?.label ?? m.label,
-      kind: m.kind,
-      mae: m.mae,
-      rmse: finiteOrNull(m.rmse),
-      mase: finiteOrNull(m.mase),
-      text: `${fmtNumber(m.mae)}${vsNaive}`,
+      label: rowLabel(results, r),
+      series: byName.get(r.name)?.label ?? r.label,
+      kind: r.kind === 'baseline' ? 'baseline' : 'model',
+      mae: r.mae.mean,
+      rmse: finiteOrNull(r.rmse.mean),
+      seedMin: seeds ? finiteOrNull(seeds.min) : null,
+      seedMax: seeds ? finiteOrNull(seeds.max) : null,
+      seedRange: seeds ? `${fmtNumber(seeds.min)} \u2013 ${fmtNumber(seeds.max)}` : null,
+      pHolm: r.dm ? fmtP(r.dm.abs.pHolm) : null,
+      text: `${fmtNumber(r.mae.mean)}${vsNaive}`,
     };
+  });
+  const seedPoints = ranked.flatMap((r) => {
+    const seeds = seedRow(results, r)?.mae;
+    if (!seeds) return [];
+    return seeds.perSeed.map((mae, i) => ({
+      label: rowLabel(results, r),
+      seed: results.seeds[i] ?? i,
+      mae: finiteOrNull(mae),
+    }));
   });
   const unit = unitOf(data);
   const y = { field: 'label', type: 'nominal' as const, title: null, sort: values.map((v) => v.label) };
@@ -595,14 +672,34 @@ export function maeChart(data: ReportData): TopLevelSpec {
       encoding: {
         y,
         x,
-        color: { field: 'label', type: 'nominal', scale: colorScale(styles), legend: null },
-        opacity: { condition: { test: "datum.kind === 'baseline'", value: 0.5 }, value: 0.95 },
+        color: { field: 'series', type: 'nominal', scale: colorScale(styles), legend: null },
+        opacity: { condition: { test: "datum.kind === 'baseline'", value: 0.45 }, value: 0.85 },
         tooltip: [
           { field: 'label', title: 'Model' },
           { field: 'kind', title: 'Kind' },
           { field: 'mae', type: 'quantitative', title: `MAE (${unit})`, format: ',.2f' },
           { field: 'rmse', type: 'quantitative', title: `RMSE (${unit})`, format: ',.2f' },
-          { field: 'mase', type: 'quantitative', title: 'MASE', format: '.3f' },
+          { field: 'seedRange', title: 'MAE of single seeds' },
+          { field: 'pHolm', title: 'p DM vs naive (Holm)' },
+        ],
+      },
+    },
+    {
+      transform: [{ filter: 'isValid(datum.seedMin) && isValid(datum.seedMax)' }],
+      mark: { type: 'rule', color: '#333', strokeWidth: 1.2 },
+      encoding: { y, x: { field: 'seedMin', type: 'quantitative' }, x2: { field: 'seedMax' } },
+    },
+    {
+      data: { values: seedPoints },
+      transform: [{ filter: 'isValid(datum.mae)' }],
+      mark: { type: 'point', shape: 'diamond', filled: true, color: '#333', size: 28, opacity: 0.9 },
+      encoding: {
+        y,
+        x: { field: 'mae', type: 'quantitative' },
+        tooltip: [
+          { field: 'label', title: 'Model' },
+          { field: 'seed', title: 'Seed' },
+          { field: 'mae', type: 'quantitative', title: `MAE (${unit})`, format: ',.2f' },
         ],
       },
     },
@@ -611,30 +708,31 @@ export function maeChart(data: ReportData): TopLevelSpec {
       encoding: { y, text: { field: 'text' } },
     },
   ];
-  if (naive) {
+  if (naiveMae !== undefined) {
     layers.push(
       {
-        data: { values: [{ mae: naive.mae }] },
+        data: { values: [{ mae: naiveMae }] },
         mark: { type: 'rule', color: '#222', strokeDash: [6, 4], strokeWidth: 1.5 },
         encoding: { x: { field: 'mae', type: 'quantitative' } },
       },
       {
-        data: { values: [{ mae: naive.mae, text: 'naive' }] },
+        data: { values: [{ mae: naiveMae, text: 'naive' }] },
         mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, y: -2, fontSize: 11, color: '#222' },
         encoding: { x: { field: 'mae', type: 'quantitative' }, text: { field: 'text' } },
       },
     );
   }
+  const seeds = results.seeds.length;
   return {
     $schema: SCHEMA,
     title: {
       text: 'Test MAE by model',
-      subtitle: naive
-        ? [
-            'Dashed line: the naive forecast (tomorrow = today); bars ending left of it beat naive.',
-            'Faded bars are baselines. In brackets: MAE relative to naive.',
-          ]
-        : 'Faded bars are baselines.',
+      subtitle: [
+        naiveMae !== undefined
+          ? 'Dashed line: the naive forecast (tomorrow = today). In brackets: MAE relative to naive and the Holm-adjusted DM p-value.'
+          : 'Faded bars are baselines.',
+        `Models: the bar is the seed ensemble (mean forecast of ${seeds} seed${seeds === 1 ? '' : 's'}); diamonds and whisker: the single seeds. Faded bars: baselines.`,
+      ],
     },
     data: { values },
     config: CHART_CONFIG,
@@ -644,22 +742,28 @@ export function maeChart(data: ReportData): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/** True when every run kept the epoch with its lowest validation loss. */
+function keptIsBest(data: ReportData): boolean {
+  return data.models.every((m) => m.bestEpoch === undefined || m.bestEpoch === m.keptEpoch);
+}
+
 /** All charts of the report that have data, in page order (the horizon chart only with per-step errors). */
 export function buildCharts(data: ReportData, opts: ChartOptions = {}): ChartEntry[] {
+  const test = testPeriodOf(data);
   const charts: Array<ChartEntry & { empty: boolean }> = [
     {
       name: 'series',
       empty: data.series.dates.length === 0,
       title: 'The series and the split',
-      caption:
-        'Training, validation and test periods follow each other in time; no test day is seen before testing.',
+      caption: `Training, validation and test periods follow each other in time; the test period (${test.from} to ${test.to}) is seen only for the final scores.`,
       spec: seriesChart(data, opts),
     },
     {
       name: 'mae',
-      empty: !data.metrics.some((m) => Number.isFinite(m.mae)),
+      empty: !rankedRows(data.results).some((r) => Number.isFinite(r.mae.mean)),
       title: 'Accuracy against the naive forecast',
-      caption: 'A model is only useful if its bar ends left of the dashed naive line.',
+      caption:
+        'A bar left of the dashed naive line has a lower error on this test period; whether the difference is more than noise is what the p-value says (below 0.05 after Holm: significant).',
       spec: maeChart(data),
     },
     {
@@ -667,14 +771,16 @@ export function buildCharts(data: ReportData, opts: ChartOptions = {}): ChartEnt
       empty: data.predictions.dates.length === 0 || predictionPanels(data).length === 0,
       title: 'Forecasts on the test period',
       caption:
-        'Zoom in: a forecast that trails the actual line by one day is copying the last input, which is all the naive forecast does.',
+        'Zoom in: a forecast that trails the actual line by one day is copying the last input, which is all the naive forecast does. About 80% (95%) of the grey line should lie inside the darker (lighter) band.',
       spec: predictionsChart(data, opts),
     },
     {
       name: 'loss',
       empty: !data.models.some((m) => m.history.length > 0),
       title: 'Training curves',
-      caption: 'Every model learns (its loss falls); validation loss decides the kept epoch.',
+      caption: keptIsBest(data)
+        ? 'Every model learns (its loss falls); the weights of the epoch with the lowest validation loss are kept.'
+        : 'Every model learns (its loss falls). Without --patience the last epoch is kept, which need not have the lowest validation loss (the ring).',
       spec: lossChart(data),
     },
   ];

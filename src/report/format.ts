@@ -39,9 +39,9 @@ export function fmtSigned(value: number, decimals = 2): string {
   return value > 0 ? `+${body}` : `\u2212${body}`;
 }
 
-/** A fraction in [0, 1] as a percentage string without the % sign. */
-export function fmtFractionAsPercent(value: number, decimals = 1): string {
-  return Number.isFinite(value) ? fmtNumber(value * 100, decimals) : NA;
+/** A fraction in [0, 1] as a percentage string without the % sign; "n/a" for null and non-finite values. */
+export function fmtFractionAsPercent(value: number | null, decimals = 1): string {
+  return value !== null && Number.isFinite(value) ? fmtNumber(value * 100, decimals) : NA;
 }
 
 export function fmtInteger(value: number): string {
@@ -66,6 +66,43 @@ export function fmtTimestamp(iso: string): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
   return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Decimals that keep three or four significant digits of a price-sized number: 233 → 0, 92.0 → 1, 4.57 → 2. */
+export function compactDecimals(value: number): number {
+  const a = Math.abs(value);
+  return a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+}
+
+/** A metric over seeds as "233.1 ± 27.4 (198.2–267.0)"; decimals follow the mean's size. */
+export function fmtSpread(s: { mean: number; sd: number; min: number; max: number }): string {
+  if (!Number.isFinite(s.mean)) return NA;
+  const d = compactDecimals(s.mean);
+  return `${fmtNumber(s.mean, d)} ± ${fmtNumber(s.sd, d)} (${fmtNumber(s.min, d)}\u2013${fmtNumber(s.max, d)})`;
+}
+
+/** A p-value: "0.013", "<0.001"; "n/a" when missing. */
+export function fmtP(p: number | undefined): string {
+  if (p === undefined || !Number.isFinite(p)) return NA;
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+/** A test's p-value with its Holm-adjusted value in brackets: "0.013 (0.052)". */
+export function fmtPHolm(test: { p: number; pHolm: number } | undefined | null): string {
+  if (!test) return NA;
+  return `${fmtP(test.p)} (${fmtP(test.pHolm)})`;
+}
+
+/** Empirical coverage at 80% and 95% as whole percentages, "81/94"; "n/a" when not computed. */
+export function fmtCoverage(coverage: Record<'80' | '95', number> | null | undefined): string {
+  if (!coverage) return NA;
+  const pct = (v: number) => (Number.isFinite(v) ? String(Math.round(v * 100)) : NA);
+  return `${pct(coverage['80'])}/${pct(coverage['95'])}`;
+}
+
+/** The unit as it reads after "in": "price units" for the generic "price", else the unit itself. */
+export function unitWords(unit: string): string {
+  return unit === 'price' ? 'price units' : unit;
 }
 
 /** Non-finite numbers become null, so JSON and Vega treat them as missing values. */

@@ -4,21 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { testPeriodOf, unitOf } from './charts.js';
 import { type CompiledChart, compileCharts } from './compile.js';
-import {
-  escapeHtml as esc,
-  fmtDuration,
-  fmtFractionAsPercent,
-  fmtInteger,
-  fmtNumber,
-  fmtSigned,
-  fmtTimestamp,
-  jsonForScript,
-  NA,
-} from './format.js';
+import { escapeHtml as esc, fmtDuration, fmtInteger, fmtTimestamp, jsonForScript, NA } from './format.js';
+import { metricsSection, verdictSection } from './html_results.js';
 import { seriesStyles, styleByName } from './palette.js';
 import type { ModelRun, ReportData } from './types.js';
-import { computeVerdict, findNaive, rankMetrics, type Verdict } from './verdict.js';
 
 let vegaRuntime: string | undefined;
 
@@ -41,8 +32,6 @@ export interface RenderHtmlOptions {
 /** Renders the whole report page. All text from `data` is escaped. */
 export function renderHtml(data: ReportData, opts: RenderHtmlOptions = {}): string {
   const charts = opts.charts ?? compileCharts(data);
-  const unit = data.dataset.unit ?? 'index points';
-  const verdict = computeVerdict(data.metrics, { unit });
   // `$schema` is only a URL naming the format; drop it so the page mentions no address at all.
   const chartPayload = charts.map((c) => {
     const { $schema: _schema, ...spec } = c.vega;
@@ -65,9 +54,9 @@ export function renderHtml(data: ReportData, opts: RenderHtmlOptions = {}): stri
   <h1>${esc(data.title)}</h1>
   <p class="meta">${esc(fmtTimestamp(data.createdAt))} · ${esc(data.dataset.source)} · ${esc(data.dataset.target)}, ${esc(data.dataset.firstDate)} to ${esc(data.dataset.lastDate)}</p>
 </header>
-${verdictSection(verdict, data)}
+${verdictSection(data)}
 ${summarySection(data)}
-${metricsSection(data, verdict)}
+${metricsSection(data)}
 ${chartsSection(charts)}
 ${modelsSection(data)}
 ${configSection(data)}
@@ -83,33 +72,6 @@ ${tutorialSection(data)}
 `;
 }
 
-function verdictSection(v: Verdict, data: ReportData): string {
-  const unit = data.dataset.unit ?? 'index points';
-  const tone = v.status === 'beats' ? 'good' : v.status === 'does-not-beat' ? 'bad' : 'unknown';
-  const notes: string[] = [];
-  if (
-    v.bestOverall &&
-    v.best &&
-    v.bestOverall.kind === 'baseline' &&
-    v.bestOverall.model !== v.naive?.model &&
-    v.bestOverall.mae < v.best.mae
-  ) {
-    notes.push(
-      `The most accurate forecast overall is a baseline, ${esc(v.bestOverall.label)} (test MAE ${esc(fmtNumber(v.bestOverall.mae))} ${esc(unit)}), not a trained model.`,
-    );
-  }
-  notes.push(
-    'The naive forecast says tomorrow closes where today closed. Daily index moves are close to unpredictable, so ' +
-      'naive is hard to beat: a network that learns to copy its last input matches it without any real skill. ' +
-      'Matching naive is therefore not success; only a lower error is.',
-  );
-  return `<section class="verdict verdict-${tone}" aria-labelledby="verdict-q">
-  <h2 id="verdict-q">Does any model beat the naive forecast?</h2>
-  <p class="verdict-answer"><span class="verdict-word">${esc(v.answer)}</span> ${esc(v.text.replace(/^(Yes|No): /, ''))}</p>
-  ${notes.map((n) => `<p class="verdict-note">${n}</p>`).join('\n  ')}
-</section>`;
-}
-
 function card(title: string, rows: Array<[string, string]>): string {
   return `<div class="card"><h3>${esc(title)}</h3><dl>${rows
     .map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`)
@@ -120,23 +82,31 @@ function summarySection(data: ReportData): string {
   const d = data.dataset;
   const s = data.splits;
   const r = data.runtime;
+  const test = testPeriodOf(data);
+  const cal = data.results.calibrationPeriod;
   const dataRows: Array<[string, string]> = [
     ['Source', esc(d.source)],
-    ['Target', `${esc(d.target)} (${esc(d.unit ?? 'index points')})`],
+    ['Target', `${esc(d.target)} (${esc(unitOf(data))})`],
     ['Rows', esc(fmtInteger(d.rows))],
     ['Dates', `${esc(d.firstDate)} → ${esc(d.lastDate)}`],
   ];
   if (d.range) dataRows.push(['Range', esc(d.range)]);
   const period = (n: number, a: string, b: string) =>
-    `<b>${esc(fmtInteger(n))}</b> windows <span class="muted">${esc(a)} → ${esc(b)}</span>`;
+    `<b>${esc(fmtInteger(n))}</b> windows<br><span class="muted period">${esc(a)} → ${esc(b)}</span>`;
   const splitRows: Array<[string, string]> = [
     ['Train', period(s.train, s.trainStart, s.trainEnd)],
     ['Validation', period(s.val, s.valStart, s.valEnd)],
-    ['Test', period(s.test, s.testStart, s.testEnd)],
+    ['Test', period(s.test, test.from, test.to)],
     ['Dropped', `${esc(fmtInteger(s.dropped))} windows <span class="muted">(straddling a boundary)</span>`],
+    [
+      'Intervals',
+      `calibrated on validation<br><span class="muted period">${esc(cal.from)} → ${esc(cal.to)}</span>`,
+    ],
   ];
+  const labels = [...new Set(data.models.map((m) => m.label))];
   const runRows: Array<[string, string]> = [
-    ['Models', esc(data.models.map((m) => m.label).join(', ') || 'none')],
+    ['Models', esc(labels.join(', ') || 'none')],
+    ['Seeds', esc(data.results.seeds.join(', ') || 'none')],
     ['Wall time', esc(fmtDuration(r.wallSeconds))],
     ['Workers', esc(fmtInteger(r.workers))],
     ['Software', `rnnlab ${esc(r.rnnlab)} · Node ${esc(r.node)}`],
@@ -145,68 +115,6 @@ function summarySection(data: ReportData): string {
   ${card('Data', dataRows)}
   ${card('Chronological split', splitRows)}
   ${card('Run', runRows)}
-</section>`;
-}
-
-function metricsSection(data: ReportData, verdict: Verdict): string {
-  const unit = data.dataset.unit ?? 'index points';
-  const styles = styleByName(seriesStyles(data));
-  const naive = findNaive(data.metrics);
-  const ranked = rankMetrics(data.metrics);
-  const rows = ranked.map((m) => {
-    const classes: string[] = [];
-    if (m.rank === 1 && Number.isFinite(m.mae)) classes.push('best');
-    if (m.kind === 'baseline') classes.push('baseline');
-    if (naive && m.model === naive.model) classes.push('reference');
-    if (verdict.best && m.model === verdict.best.model) classes.push('best-model');
-    const color = styles.get(m.model)?.color ?? '#999';
-    const tag =
-      naive && m.model === naive.model
-        ? '<span class="tag tag-ref">reference</span>'
-        : m.kind === 'baseline'
-          ? '<span class="tag">baseline</span>'
-          : '';
-    // MASE is scaled by the naive forecast's in-sample (training) MAE, so compare it with the naive row's.
-    const ref = naive?.mase ?? 1;
-    const mase =
-      Number.isFinite(m.mase) && !(naive && m.model === naive.model)
-        ? m.mase < ref
-          ? 'good'
-          : m.mase > ref
-            ? 'bad'
-            : ''
-        : '';
-    return `<tr class="${classes.join(' ')}">
-  <td class="num rank">${m.rank}</td>
-  <td class="model"><span class="swatch" style="background:${esc(color)}"></span>${esc(m.label)} ${tag}</td>
-  <td class="num">${esc(fmtNumber(m.mae))}</td>
-  <td class="num">${esc(fmtNumber(m.rmse))}</td>
-  <td class="num">${esc(fmtNumber(m.mape, 3))}</td>
-  <td class="num ${mase}">${esc(fmtNumber(m.mase, 3))}</td>
-  <td class="num">${esc(fmtFractionAsPercent(m.directionalAccuracy))}</td>
-  <td class="num">${esc(fmtSigned(m.bias))}</td>
-  <td class="num muted">${esc(fmtInteger(m.n))}</td>
-</tr>`;
-  });
-  return `<section aria-labelledby="metrics-h">
-  <h2 id="metrics-h">Test-period accuracy, ranked by MAE</h2>
-  <p class="lead">One-step-ahead forecasts on the ${esc(fmtInteger(data.splits.test))} test windows (${esc(data.splits.testStart)} → ${esc(data.splits.testEnd)}), in ${esc(unit)}. The top row is highlighted${naive ? '; the naive row is the reference' : ''}.</p>
-  <div class="table-wrap">
-  <table class="metrics">
-    <thead><tr>
-      <th class="num">#</th><th>Model</th>
-      <th class="num">MAE</th><th class="num">RMSE</th><th class="num">MAPE %</th>
-      <th class="num">MASE</th><th class="num">Dir. acc. %</th><th class="num">Bias</th><th class="num">n</th>
-    </tr></thead>
-    <tbody>
-${rows.join('\n')}
-    </tbody>
-  </table>
-  </div>
-  <p class="footnote"><b>MAE</b> mean absolute error and <b>RMSE</b> root mean squared error, in ${esc(unit)}; <b>MAPE</b> mean absolute percentage error.
-  <b>MASE</b> is MAE divided by the in-sample MAE of the one-day naive forecast over the training period (Hyndman &amp; Koehler), so it is comparable across series and periods; compare each row with the naive row: <span class="good">lower</span> means more accurate than naive on the test period, <span class="bad">higher</span> less.
-  <b>Dir. acc.</b> is the share of test days on which the forecast called the direction of the day's move correctly (50% is a coin flip).
-  <b>Bias</b> is the mean signed error, mean(forecast − actual): positive means the forecasts are too high on average.</p>
 </section>`;
 }
 
@@ -225,49 +133,66 @@ function chartsSection(charts: CompiledChart[]): string {
 </section>`;
 }
 
-function lossSummary(m: ModelRun): { epochs: string; best: string; bestLoss: string } {
-  const epochs = m.history.length > 0 ? String(m.history[m.history.length - 1]!.epoch) : NA;
-  let bestEpoch = m.bestEpoch;
-  if (bestEpoch === undefined) {
-    let low = Number.POSITIVE_INFINITY;
-    for (const h of m.history) {
-      if (Number.isFinite(h.valLoss) && h.valLoss < low) {
-        low = h.valLoss;
-        bestEpoch = h.epoch;
-      }
-    }
+/** True when the run used early stopping (`--patience` > 0), which restores the best epoch's weights. */
+function usedPatience(data: ReportData): boolean {
+  const p = data.config.patience;
+  return typeof p === 'number' ? p > 0 : typeof p === 'string' ? Number(p) > 0 : p === true;
+}
+
+/** The kept epoch, and why it is not the one with the lowest validation loss when it is not. */
+function keptCell(m: ModelRun, patience: boolean): string {
+  const last = m.history.length > 0 ? m.history[m.history.length - 1]!.epoch : undefined;
+  const kept = esc(String(m.keptEpoch));
+  if (m.bestEpoch === undefined || m.bestEpoch === m.keptEpoch) {
+    return m.bestEpoch === undefined ? kept : `${kept} <span class="muted">lowest val. loss</span>`;
   }
-  const bestRow = m.history.find((h) => h.epoch === bestEpoch);
-  return {
-    epochs,
-    best: bestEpoch === undefined ? NA : String(bestEpoch),
-    bestLoss: bestRow && Number.isFinite(bestRow.valLoss) ? bestRow.valLoss.toPrecision(4) : NA,
-  };
+  if (m.keptEpoch === last)
+    return `${kept} <span class="muted" title="kept: last epoch${patience ? '' : ' (no --patience)'}">last epoch</span>`;
+  return kept;
 }
 
 function modelsSection(data: ReportData): string {
   if (data.models.length === 0) return '';
   const styles = styleByName(seriesStyles(data));
-  const rows = data.models.map((m) => {
-    const l = lossSummary(m);
+  const patience = usedPatience(data);
+  const order = new Map<string, number>();
+  for (const m of data.models) if (!order.has(m.name)) order.set(m.name, order.size);
+  const runs = [...data.models].sort((a, b) => order.get(a.name)! - order.get(b.name)! || a.seed - b.seed);
+  const rows = runs.map((m, i) => {
+    const first = i === 0 || runs[i - 1]!.name !== m.name;
     const target =
       m.target === 'last-position' ? 'last position <span class="muted">(see note)</span>' : 'every position';
-    return `<tr>
-  <td class="model"><span class="swatch" style="background:${esc(styles.get(m.name)?.color ?? '#999')}"></span>${esc(m.label)} <span class="muted">${esc(m.name)}</span></td>
-  <td>${target}</td>
-  <td class="num">${esc(fmtInteger(m.parameters))}</td>
-  <td class="num">${esc(l.epochs)}</td>
-  <td class="num">${esc(l.best)}</td>
-  <td class="num">${esc(l.bestLoss)}</td>
+    const epochs = m.history.length > 0 ? String(m.history[m.history.length - 1]!.epoch) : NA;
+    const keptLoss = m.history.find((h) => h.epoch === m.keptEpoch)?.valLoss;
+    const lowest =
+      m.bestValLoss !== undefined && Number.isFinite(m.bestValLoss)
+        ? `${m.bestValLoss.toPrecision(4)}${m.bestEpoch !== undefined ? ` <span class="muted">(epoch ${esc(String(m.bestEpoch))})</span>` : ''}`
+        : NA;
+    return `<tr class="${first ? 'group-start' : ''}">
+  <td class="model">${first ? `<span class="swatch" style="background:${esc(styles.get(m.name)?.color ?? '#999')}"></span>${esc(m.label)}` : ''}</td>
+  <td class="num">${esc(String(m.seed))}</td>
+  <td>${first ? target : ''}</td>
+  <td class="num">${first ? esc(fmtInteger(m.parameters)) : ''}</td>
+  <td class="num">${esc(epochs)}</td>
+  <td class="num">${keptCell(m, patience)}</td>
+  <td class="num">${keptLoss !== undefined && Number.isFinite(keptLoss) ? esc(keptLoss.toPrecision(4)) : NA}</td>
+  <td class="num">${lowest}</td>
   <td>${esc(m.stopReason ?? '')}</td>
   <td class="num">${esc(fmtDuration(m.trainSeconds))}</td>
 </tr>`;
   });
+  const allBest = data.models.every((m) => m.bestEpoch === undefined || m.bestEpoch === m.keptEpoch);
+  const lead = allBest
+    ? 'Every run kept and scored the weights of its epoch with the lowest validation loss.'
+    : patience
+      ? 'Each run kept the weights it had when training stopped; where that is not the epoch with the lowest validation loss, both are shown.'
+      : 'Kept: last epoch (no <code>--patience</code>). Every run trains all epochs and the weights of the <b>last</b> epoch are kept and scored; the lowest validation loss is shown for reference and often comes earlier. <code>--patience N</code> stops after N epochs without improvement and restores the best epoch.';
   return `<section aria-labelledby="models-h">
   <h2 id="models-h">Models</h2>
+  <p class="lead">One row per model and seed. ${lead}</p>
   <div class="table-wrap">
   <table class="models">
-    <thead><tr><th>Model</th><th>Trained on</th><th class="num">Params</th><th class="num">Epochs</th><th class="num">Best epoch</th><th class="num">Best val. loss</th><th>Stopped</th><th class="num">Train time</th></tr></thead>
+    <thead><tr><th>Model</th><th class="num">Seed</th><th>Trained on</th><th class="num">Params</th><th class="num">Epochs</th><th class="num">Kept epoch</th><th class="num">Val. loss (kept)</th><th class="num">Lowest val. loss</th><th>Stopped</th><th class="num">Train time</th></tr></thead>
     <tbody>
 ${rows.join('\n')}
     </tbody>
@@ -291,11 +216,15 @@ ${entries.map(([k, v]) => `    <div class="config-item"><span class="config-key"
 
 function tutorialSection(data: ReportData): string {
   const s = data.splits;
-  const lastOnly = data.models.filter((m) => m.target === 'last-position').map((m) => m.label);
+  const test = testPeriodOf(data);
+  const lastOnly = [...new Set(data.models.filter((m) => m.target === 'last-position').map((m) => m.label))];
   const lastOnlyText =
     lastOnly.length > 0
       ? `In this run that applies to: <b>${lastOnly.map(esc).join(', ')}</b>.`
       : 'No model in this run is trained on the last position only.';
+  const keptByVal = usedPatience(data)
+    ? 'Validation decides when training stops (early stopping restores the best epoch)'
+    : 'Validation loss is reported per epoch (with <code>--patience</code> it also picks the kept epoch)';
   const rows: Array<[string, string, string]> = [
     [
       'Time runs backwards',
@@ -305,7 +234,7 @@ function tutorialSection(data: ReportData): string {
     [
       'No held-out data',
       'Its “validation” loss is computed on the training loader. There is no held-out data at all, so the number says nothing about forecasting.',
-      `A chronological split: train ${esc(s.trainStart)} → ${esc(s.trainEnd)}, validation ${esc(s.valStart)} → ${esc(s.valEnd)}, test ${esc(s.testStart)} → ${esc(s.testEnd)}. Validation picks the kept epoch; the test period is used only for the final numbers.`,
+      `A chronological split: train ${esc(s.trainStart)} → ${esc(s.trainEnd)}, validation ${esc(s.valStart)} → ${esc(s.valEnd)}, test ${esc(test.from)} → ${esc(test.to)}. ${keptByVal}; the test period is used only for the final numbers.`,
     ],
     [
       'Normalization sees the future',
@@ -325,7 +254,7 @@ function tutorialSection(data: ReportData): string {
     [
       'A signed sum hides errors',
       'Positive and negative errors cancel in a signed sum, so a bad model can score near zero, and nothing is compared with a trivial forecast.',
-      'MAE, RMSE, MAPE and MASE in price units, against the naive last-value forecast (and other baselines). A next-step model on prices can look excellent just by copying its latest input, which is exactly what naive does.',
+      'MAE, RMSE, MAPE and MASE in price units, against the naive last-value forecast and other baselines, with a Diebold–Mariano test of every difference and several seeds per model. A next-step model on prices can look excellent just by copying its latest input, which is exactly what naive does.',
     ],
   ];
   return `<section aria-labelledby="tutorial-h">
@@ -355,13 +284,13 @@ const CSS = `
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; background: var(--bg); color: var(--fg);
   font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; }
-main { max-width: 1120px; margin: 0 auto; padding: 32px 28px 48px; }
+main { max-width: 1240px; margin: 0 auto; padding: 32px 28px 48px; }
 h1 { font-size: 28px; line-height: 1.2; margin: 2px 0 6px; letter-spacing: -0.01em; }
 h2 { font-size: 20px; margin: 40px 0 10px; padding-bottom: 6px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 15px; margin: 0 0 8px; }
 p { margin: 0 0 10px; }
 code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace;
-  background: var(--panel); padding: 1px 4px; border-radius: 4px; }
+  background: var(--panel); padding: 1px 4px; border-radius: 4px; white-space: nowrap; }
 .eyebrow { text-transform: uppercase; letter-spacing: 0.08em; font-size: 12px; color: var(--muted); margin: 0; }
 .meta, .muted { color: var(--muted); }
 .meta { margin: 0; }
@@ -376,7 +305,11 @@ code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu San
 .verdict-word { font-weight: 700; font-size: 22px; margin-right: 4px; }
 .verdict-good .verdict-word { color: var(--good); }
 .verdict-bad .verdict-word { color: var(--bad); }
-.verdict-note { color: #3a3a3f; font-size: 14px; margin: 6px 0 0; max-width: 900px; }
+.verdict-rule { color: #3a3a3f; font-size: 14px; margin: 8px 0 6px; max-width: 940px; }
+.verdict-notes { color: #3a3a3f; font-size: 14px; margin: 6px 0 0; padding-left: 18px; max-width: 940px; }
+.verdict-notes li { margin: 4px 0; }
+.verdict-notes li.verdict-warning { background: #fff3cd; border: 1px solid #f0dca8; border-radius: 6px; padding: 6px 10px;
+  list-style: none; margin-left: -18px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 14px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
 .card h3 { font-size: 13px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); }
@@ -397,12 +330,29 @@ table.metrics tr.best td:first-child { box-shadow: inset 4px 0 0 var(--good); }
 table.metrics tr.reference td { border-top: 1px dashed #9a9aa0; border-bottom: 1px dashed #9a9aa0; }
 table.metrics tr.baseline .model { color: #4a4a50; }
 td.model { white-space: nowrap; }
+table.metrics { font-size: 13.5px; }
+table.metrics th, table.metrics td { padding: 7px 7px; }
+table.metrics thead th { white-space: normal; vertical-align: bottom; }
+table.metrics thead th.num { min-width: 4em; }
+.period { white-space: nowrap; }
+table.models tr.group-start td { border-top: 2px solid #cfcfd4; }
+table.models { font-size: 13.5px; }
+table.models th, table.models td { padding: 7px 8px; white-space: nowrap; }
+.seed-rank { color: var(--muted); font-size: 12px; }
+.seed-rank.first { color: var(--good); font-weight: 600; }
+details.detail { margin-top: 16px; }
+details.detail summary { cursor: pointer; font-weight: 600; font-size: 15px; margin-bottom: 8px; }
+details.detail table { width: auto; min-width: 60%; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 8px; vertical-align: 0; }
 .tag { display: inline-block; font-size: 11px; font-weight: 500; line-height: 1; padding: 3px 6px; margin-left: 6px;
   border-radius: 999px; background: #ececf0; color: #55555b; vertical-align: 1px; }
 .tag-ref { background: #e6ecf5; color: var(--accent); }
 .good { color: var(--good); }
 .bad { color: var(--bad); }
+.defs { display: grid; grid-template-columns: max-content 1fr; gap: 5px 14px; margin: 12px 0 0; max-width: 1000px;
+  font-size: 13px; color: #4a4a50; }
+.defs dt { font-weight: 600; color: #333; }
+.defs dd { margin: 0; }
 .footnote { font-size: 13px; color: var(--muted); margin-top: 10px; max-width: 940px; }
 .chart-figure { margin: 26px 0 0; }
 .chart-figure h3 { font-size: 16px; }

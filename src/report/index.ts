@@ -19,6 +19,7 @@ export { type CompiledChart, compileChart, compileCharts } from './compile.js';
 export { escapeHtml } from './format.js';
 export { type RenderHtmlOptions, renderHtml, vegaRuntimeSource } from './html.js';
 export { ACTUAL_COLOR, type SeriesStyle, seriesStyles } from './palette.js';
+export { naiveRow, rankedRows, rowLabel, seedRow } from './rows.js';
 export {
   findSystemFonts,
   type PngResult,
@@ -27,14 +28,14 @@ export {
   renderPng,
   renderSvg,
 } from './svg.js';
-export { formatMetricsTable, formatVerdict, type TableOptions } from './table.js';
-export type { EpochLoss, HorizonError, MetricRow, ModelRun, ReportData } from './types.js';
-export {
-  computeVerdict,
-  findNaive,
-  type RankedMetric,
-  rankMetrics,
-  type Verdict,
-  type VerdictStatus,
-} from './verdict.js';
+export { formatMetricsTable, formatTableNotes, formatVerdict, type TableOptions } from './table.js';
+export type {
+  CompareResults,
+  EpochLoss,
+  HorizonError,
+  ModelRun,
+  PredictionSeries,
+  ReportData,
+  ResultRow,
+} from './types.js';
 export { type WriteReportOptions, type WrittenReport, writeFileAtomic, writeReport } from './write.js';

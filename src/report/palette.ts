@@ -8,9 +8,10 @@ const KNOWN_COLORS: Record<string, string> = {
   gru: '#e45756',
   naive: '#9d755d',
   drift: '#b279a2',
+  mean_return: '#eeca3b',
   ar: '#72b7b2',
 };
-const EXTRA_COLORS = ['#eeca3b', '#ff9da6', '#17becf', '#8c564b', '#bcbd22', '#7f7f7f', '#1f77b4', '#d62728'];
+const EXTRA_COLORS = ['#ff9da6', '#17becf', '#8c564b', '#bcbd22', '#7f7f7f', '#1f77b4', '#d62728'];
 
 /** The actual series: a neutral dark grey, never a model color. */
 export const ACTUAL_COLOR = '#3a3a3a';
@@ -24,8 +25,9 @@ export interface SeriesStyle {
 }
 
 /**
- * Every series of the report in a stable order (models as listed, then baselines as in the metrics, then any other
- * prediction key), with unique labels and fixed colors.
+ * Every series of the report in a stable order (models as listed, then baselines as in the results, then any other
+ * prediction key), with unique labels and fixed colors. A model's label is its short one ("LSTM"), the same for
+ * its seeds and its seed ensemble.
  */
 export function seriesStyles(data: ReportData): SeriesStyle[] {
   const entries: Array<{ name: string; label: string; kind: 'model' | 'baseline' }> = [];
@@ -36,7 +38,8 @@ export function seriesStyles(data: ReportData): SeriesStyle[] {
     entries.push({ name, label: label || name, kind });
   };
   for (const m of data.models) add(m.name, m.label, 'model');
-  for (const m of data.metrics) add(m.model, m.label, m.kind);
+  for (const r of data.results.rows) if (r.kind === 'baseline') add(r.name, r.label, 'baseline');
+  for (const r of data.results.rows) if (r.kind === 'model') add(r.name, r.label, 'model');
   for (const key of Object.keys(data.predictions.byModel)) add(key, key, 'baseline');
 
   const labelCount = new Map<string, number>();

@@ -1,18 +1,40 @@
-/** Writes the report to disk: index.html plus charts/<name>.svg and .png, each file atomically. */
-import { constants } from 'node:fs';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { ChartName } from './charts.js';
+/**
+ * Writes the report to disk: index.html, charts/<name>.svg and .png, and the caller's extra files (e.g.
+ * results.json, forecasts.csv).
+ *
+ * The folder is replaced as a whole (util/atomic_write.ts `replaceDirectory`): everything is rendered, written
+ * into a sibling temp folder and fsynced, then swapped in. So a reader, or an interrupted run (SIGINT, SIGTERM,
+ * an error), sees either the old report or the new one — never new charts beside an old index.html — and no temp
+ * files are left. Because the old folder is removed, an existing `outDir` must be empty or hold only what a
+ * report holds; anything else (a user's own files, `--out .` in a project) is refused, not deleted. A symbolic
+ * link to a folder is followed (its target is replaced, the link stays).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { replaceDirectory, resolveFolderTarget, writeFileAtomic } from '../util/atomic_write.js';
+import { printable } from '../util/printable.js';
 import { compileCharts } from './compile.js';
 import { renderHtml } from './html.js';
 import { renderCharts } from './svg.js';
 import type { ReportData } from './types.js';
+
+export { writeFileAtomic } from '../util/atomic_write.js';
+
+/** A file written into the report folder beside index.html. */
+export interface ReportExtraFile {
+  /** A plain file name (no folders), not index.html or charts. */
+  name: string;
+  /** Content; a string is written as UTF-8. */
+  data: string | Uint8Array;
+}
 
 export interface WriteReportOptions {
   /** Also rasterize the charts to PNG with resvg (default true). */
   png?: boolean;
   /** PNG pixels per SVG pixel (default 2). */
   pngScale?: number;
+  /** More files for the report folder (e.g. results.json, forecasts.csv), swapped in with the rest. */
+  extraFiles?: ReportExtraFile[];
 }
 
 export interface WrittenReport {
@@ -20,69 +42,126 @@ export interface WrittenReport {
   html: string;
   svgs: string[];
   pngs: string[];
+  /** Paths of `extraFiles`, in the order given. */
+  extra: string[];
   /** Non-fatal problems: PNGs that could not be made, compiler warnings. */
   warnings: string[];
 }
 
-const CHART_NAMES: readonly ChartName[] = ['series', 'mae', 'predictions', 'loss', 'horizon'];
+/** Top-level names a report folder may hold besides `extraFiles` (the files `rnnlab compare` adds). */
+const REPORT_FILES: readonly string[] = ['index.html', 'results.json', 'forecasts.csv'];
 
-/** Writes `data` to `file` through a temporary file in the same directory and a rename. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => {});
-    throw e;
-  }
-}
-
-async function ensureWritableDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    const reason = (e as Error).message;
-    throw new Error(`report: cannot write to output directory "${dir}" (${code}): ${reason}`, { cause: e });
-  }
-}
-
-/** Renders and writes the whole report into `outDir` (created if missing). */
+/** Renders and writes the whole report into `outDir`, replacing it as a whole (see the module doc). */
 export async function writeReport(
   data: ReportData,
   outDir: string,
   opts: WriteReportOptions = {},
 ): Promise<WrittenReport> {
-  const chartsDir = join(outDir, 'charts');
-  await ensureWritableDir(outDir);
-  await ensureWritableDir(chartsDir);
+  const extraFiles = opts.extraFiles ?? [];
+  checkExtraNames(extraFiles);
+  // Path problems (a file in the way, /proc, a folder of other files) surface before any rendering.
+  const target = reportError(() => resolveFolderTarget(outDir, { createParents: true }));
+  checkReplaceable(outDir, target, extraFiles);
+
   const html = renderHtml(data, { charts: compileCharts(data) });
   const rendered = await renderCharts(data, { png: opts.png ?? true, pngScale: opts.pngScale });
+  const files: Array<{ name: string; data: string | Uint8Array }> = [{ name: 'index.html', data: html }];
   const svgs: string[] = [];
   const pngs: string[] = [];
   const warnings: string[] = [];
-  const writes: Array<Promise<void>> = [];
   for (const c of rendered) {
     warnings.push(...c.warnings);
-    const svgPath = join(chartsDir, `${c.name}.svg`);
-    svgs.push(svgPath);
-    writes.push(writeFileAtomic(svgPath, c.svg));
+    files.push({ name: join('charts', `${c.name}.svg`), data: c.svg });
+    svgs.push(join(outDir, 'charts', `${c.name}.svg`));
     if (c.png) {
-      const pngPath = join(chartsDir, `${c.name}.png`);
-      pngs.push(pngPath);
-      writes.push(writeFileAtomic(pngPath, c.png));
+      files.push({ name: join('charts', `${c.name}.png`), data: c.png });
+      pngs.push(join(outDir, 'charts', `${c.name}.png`));
     }
   }
-  const htmlPath = join(outDir, 'index.html');
-  writes.push(writeFileAtomic(htmlPath, html));
-  await Promise.all(writes);
-  // Charts of an earlier report in the same folder that this one does not have (e.g. horizon, PNGs) would mislead.
-  const written = new Set([...svgs, ...pngs]);
-  const stale = CHART_NAMES.flatMap((n) => [join(chartsDir, `${n}.svg`), join(chartsDir, `${n}.png`)]).filter(
-    (p) => !written.has(p),
+  files.push(...extraFiles);
+
+  await replaceDirectory(
+    outDir,
+    async (staging) => {
+      for (const f of files) await writeFileAtomic(join(staging, f.name), f.data, { createParents: true });
+    },
+    { createParents: true },
+  ).catch((e: unknown) => Promise.reject(new Error(`report: ${(e as Error).message}`, { cause: e })));
+  return {
+    html: join(outDir, 'index.html'),
+    svgs,
+    pngs,
+    extra: extraFiles.map((f) => join(outDir, f.name)),
+    warnings,
+  };
+}
+
+/** Extra file names must be plain, distinct, and not clash with the report's own files. */
+function checkExtraNames(extra: readonly ReportExtraFile[]): void {
+  const seen = new Set<string>(['index.html', 'charts']);
+  for (const { name } of extra) {
+    const bad =
+      name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name)
+        ? 'is not a plain file name'
+        : seen.has(name)
+          ? 'is used twice or clashes with the report (index.html, charts)'
+          : null;
+    if (bad) {
+      throw new Error(
+        `writeReport: extra file name "${printable(name, 80)}" ${bad}. Fix: give another name.`,
+      );
+    }
+    seen.add(name);
+  }
+}
+
+/** Runs a path check, prefixing its error with "report: ". */
+function reportError<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    throw new Error(`report: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Refuses to replace the current folder (or one containing it), or an existing folder holding anything a report
+ * does not: at the top level only REPORT_FILES, the extra file names and `charts/` with .svg and .png files.
+ */
+function checkReplaceable(outDir: string, target: string, extra: readonly ReportExtraFile[]): void {
+  const fail = (problem: string, fix: string) =>
+    new Error(`report: cannot write ${printable(outDir, 200)}: ${problem}. Fix: ${fix}.`);
+  const cwd = process.cwd();
+  if (cwd === target || cwd.startsWith(`${target}${sep}`)) {
+    throw fail(
+      'it is the current folder or contains it, and a report replaces its folder as a whole',
+      'give a folder below the current one, e.g. report',
+    );
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync(target);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+    if (code === 'ENOENT') return;
+    throw fail(`cannot list the folder (${code})`, 'check its permissions, or choose another folder');
+  }
+  const known = new Set([...REPORT_FILES, ...extra.map((f) => f.name)]);
+  const foreign: string[] = [];
+  for (const name of entries) {
+    const path = join(target, name);
+    if (name === 'charts' && statSync(path).isDirectory()) {
+      for (const c of readdirSync(path)) if (!/\.(svg|png)$/.test(c)) foreign.push(join('charts', c));
+    } else if (!known.has(name) || !statSync(path).isFile()) {
+      foreign.push(name);
+    }
+  }
+  if (foreign.length === 0) return;
+  const list =
+    foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
+  throw fail(
+    `the folder holds files that are not part of a report (${printable(list, 200)}), and a report replaces its ` +
+      'folder as a whole',
+    'choose a new or empty folder, or move those files away',
   );
-  await Promise.all(stale.map((p) => rm(p, { force: true })));
-  return { html: htmlPath, svgs, pngs, warnings };
 }

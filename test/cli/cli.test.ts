@@ -1,4 +1,8 @@
-/** The rnnlab command line end to end: a 2-epoch compare that writes the report, train → predict, info, and errors. */
+/**
+ * The rnnlab command line end to end: a 2-epoch compare on 3 seeds that writes the report, results.json and
+ * forecasts.csv; train reproducing compare's run for a seed; train → predict with dates, intervals and actuals;
+ * info; and errors.
+ */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -6,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { readSafetensorsFile } from '../../src/nn/safetensors.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rnnlab-cli-'));
@@ -19,7 +24,7 @@ function run(...args: string[]) {
 }
 
 describe('rnnlab CLI', () => {
-  test('compare (2 epochs, 2 workers) prints the ranked table and writes the report files', () => {
+  test('compare (2 epochs, 3 seeds, 2 workers) prints the table and verdict and writes report, results.json, forecasts.csv', () => {
     const out = join(dir, 'report');
     const r = run('compare', '--epochs', '2', '--workers', '2', '--out', out);
     assert.equal(r.code, 0, r.err);
@@ -30,17 +35,98 @@ describe('rnnlab CLI', () => {
       'GRU',
       'Naive (last value)',
       'Drift',
+      'Mean training return',
       'Linear AR',
     ]) {
       assert.ok(r.out.includes(label), `table lists ${label}`);
     }
-    assert.match(r.out, /Test period 2023-\d\d-\d\d\.\.2024-03-20 \(171 one-step-ahead forecasts/);
-    assert.match(r.out, /\[lstm\] epoch 2\/2/, 'plain progress lines when stdout is not a TTY');
+    assert.match(r.out, /dji\.csv: 1257 of \d+ rows, 2019-03-25\.\.2024-03-20 \(the tutorial's window/);
+    assert.match(
+      r.out,
+      /Test period 2023-\d\d-\d\d\.\.2024-03-20 \(171 one-step-ahead forecasts, index points\); seeds 0, 1, 2/,
+    );
+    assert.match(
+      r.out,
+      /\[lstm seed 2\] epoch 2\/2/,
+      'plain progress lines per seed when stdout is not a TTY',
+    );
+    assert.match(r.out, /^(Yes\.|No — not significantly better\.|No — worse\.) /m);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     assert.ok(html.includes('Bidirectional RNN') && html.includes('<svg') === false);
     const charts = readdirSync(join(out, 'charts'));
     assert.ok(charts.filter((f) => f.endsWith('.svg')).length >= 4, `svg charts: ${charts.join(', ')}`);
-    assert.ok(!charts.some((f) => f.includes('.tmp')), 'no temp files left');
+    assert.ok(!readdirSync(out).some((f) => f.includes('.tmp')), 'no temp files left');
+
+    const res = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    assert.deepEqual(res.seeds, [0, 1, 2]);
+    assert.ok(['yes', 'no'].includes(res.verdict.answer));
+    assert.match(res.verdict.rule, /Holm/);
+    assert.deepEqual(res.testPeriod.n, 171);
+    const kinds = (k: string) =>
+      res.rows.filter((x: { kind: string }) => x.kind === k).map((x: { name: string }) => x.name);
+    assert.deepEqual(kinds('model').sort(), ['brnn', 'drnn', 'gru', 'lstm']);
+    assert.deepEqual(kinds('ensemble').sort(), ['brnn', 'drnn', 'gru', 'lstm']);
+    assert.deepEqual(kinds('baseline').sort(), ['ar', 'drift', 'mean_return', 'naive']);
+    const lstm = res.rows.find(
+      (x: { name: string; kind: string }) => x.name === 'lstm' && x.kind === 'model',
+    );
+    assert.equal(lstm.mae.perSeed.length, 3);
+    const ens = res.rows.find(
+      (x: { name: string; kind: string }) => x.name === 'lstm' && x.kind === 'ensemble',
+    );
+    for (const key of ['abs', 'sq'])
+      assert.ok(ens.dm[key].p >= 0 && ens.dm[key].p <= ens.dm[key].pHolm + 1e-12);
+    assert.ok(ens.coverage['80'] >= 0 && ens.coverage['95'] <= 1);
+
+    // forecasts.csv: the naive MAE recomputed from the raw file's closes (naive = the previous close).
+    const csv = readFileSync(join(out, 'forecasts.csv'), 'utf8').trim().split('\n');
+    const head = csv[0].split(',');
+    const raw = readFileSync(fileURLToPath(new URL('../../../data/dji.csv', import.meta.url)), 'utf8')
+      .trim()
+      .split('\n');
+    const cols = raw[0].split(',');
+    const close = new Map(
+      raw.slice(1).map((l) => [l.split(',')[0], Number(l.split(',')[cols.indexOf('Close')])]),
+    );
+    let mae = 0;
+    for (const line of csv.slice(1)) {
+      const c = line.split(',');
+      assert.equal(Number(c[head.indexOf('actual')]), close.get(c[1]));
+      mae += Math.abs(close.get(c[1])! - close.get(c[0])!);
+    }
+    const naive = res.rows.find((x: { name: string }) => x.name === 'naive');
+    assert.ok(
+      Math.abs(mae / (csv.length - 1) - naive.mae.mean) < 1e-6,
+      `${mae / (csv.length - 1)} vs ${naive.mae.mean}`,
+    );
+  });
+
+  test('train --seed S is bit for bit the run of compare for seed S (main thread vs workers)', () => {
+    const saveDir = join(dir, 'runs');
+    const common = ['--epochs', '1', '--hidden', '8', '--range', '2019-03-25:2021-06-30'];
+    const c = run(
+      'compare',
+      ...common,
+      '--models',
+      'drnn,lstm',
+      '--seeds',
+      '4,9',
+      '--workers',
+      '2',
+      '--no-report',
+      '--save-dir',
+      saveDir,
+    );
+    assert.equal(c.code, 0, c.err);
+    const single = join(dir, 'lstm9.safetensors');
+    const t = run('train', ...common, '--model', 'lstm', '--seed', '9', '--save', single, '-q');
+    assert.equal(t.code, 0, t.err);
+    const a = readSafetensorsFile(join(saveDir, 'lstm-seed9.safetensors')).tensors;
+    const b = readSafetensorsFile(single).tensors;
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort());
+    for (const k of Object.keys(a)) assert.deepEqual(Array.from(a[k].data), Array.from(b[k].data), k);
+    const other = readSafetensorsFile(join(saveDir, 'lstm-seed4.safetensors')).tensors;
+    assert.notDeepEqual(Array.from(other['lstm.weight_hh_l0'].data), Array.from(b['lstm.weight_hh_l0'].data));
   });
 
   test('the same seed gives the same table bit for bit; workers do not change results', () => {
@@ -55,6 +141,8 @@ describe('rnnlab CLI', () => {
       '--no-report',
       '--seed',
       '7',
+      '--seeds',
+      '2',
     );
     const b = run(
       'compare',
@@ -67,24 +155,51 @@ describe('rnnlab CLI', () => {
       '--no-report',
       '--seed',
       '7',
+      '--seeds',
+      '2',
     );
     assert.equal(a.code, 0, a.err);
     const table = (s: string) => s.slice(s.indexOf('Test period'), s.indexOf('wall time'));
     assert.equal(table(a.out), table(b.out));
   });
 
-  test('train --save then predict --horizon 3', () => {
+  test('train --save then predict: dated steps, intervals, actual closes from the file, staleness warning', () => {
     const ckpt = join(dir, 'gru.safetensors');
     const t = run('train', '--model', 'gru', '--epochs', '1', '--hidden', '16', '--save', ckpt);
     assert.equal(t.code, 0, t.err);
     assert.ok(existsSync(ckpt));
-    const p = run('predict', '--model', ckpt, '--range', '2019-01-01:2024-03-20', '--horizon', '3', '--json');
+    const p = run('predict', '--model', ckpt, '--origin', '2024-03-20', '--horizon', '3', '--json');
     assert.equal(p.code, 0, p.err);
     const j = JSON.parse(p.out);
-    assert.equal(j.lastDate, '2024-03-20');
-    assert.equal(j.lastClose, 39512.13);
-    assert.equal(j.forecast.length, 3);
-    for (const v of j.forecast) assert.ok(v > 20000 && v < 60000, `forecast ${v} is a plausible index level`);
+    assert.deepEqual(j.origin, { date: '2024-03-20', close: 39512.13 });
+    assert.equal(j.steps.length, 3);
+    // The shipped file goes on after 2024-03-20: dates and actual closes come from its next rows.
+    assert.deepEqual(
+      j.steps.map((s: { date: string }) => s.date),
+      ['2024-03-21', '2024-03-22', '2024-03-25'],
+    );
+    assert.equal(j.steps[0].actual, 39781.37);
+    for (const s of j.steps) assert.ok(s.forecast > 20000 && s.forecast < 60000, `forecast ${s.forecast}`);
+    assert.ok(
+      j.steps[0].lo95 < j.steps[0].lo80 &&
+        j.steps[0].lo80 < j.steps[0].forecast &&
+        j.steps[0].forecast < j.steps[0].hi80,
+    );
+    assert.equal(j.steps[1].lo80, null, 'a horizon-1 checkpoint has step-1 intervals only');
+    assert.ok(
+      j.warnings.some((w: string) => /days before the forecast origin 2024-03-20/.test(w)),
+      j.warnings.join('\n'),
+    );
+    // Past the end of the file: weekdays, no actuals; the table marks them.
+    const table = run('predict', '--model', ckpt, '--horizon', '2');
+    assert.equal(table.code, 0, table.err);
+    assert.match(
+      table.out,
+      /GRU forecast from 2025-03-17 \(close [\d.]+\); model data ended 20\d\d-\d\d-\d\d:/,
+    );
+    assert.match(table.out, /\+1\s+2025-03-18\*/);
+    assert.match(table.out, /weekday after the last row/);
+    assert.match(table.err, /warning: the model's data ended/);
   });
 
   test('info prints the tutorial printout', () => {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { driftForecast, LinearAR, naiveForecast } from '../../src/forecast/baselines.js';
+import {
+  driftForecast,
+  LinearAR,
+  meanLogReturn,
+  meanReturnForecast,
+  naiveForecast,
+} from '../../src/forecast/baselines.js';
 
 function closeAll(actual: ArrayLike<number>, expected: number[], tol: number): void {
   assert.equal(actual.length, expected.length, 'length');
@@ -156,4 +162,34 @@ test('LinearAR errors: too few rows, short window, bad options', () => {
   );
   const diff = LinearAR.fit(x, { order: 4, onDifferences: true });
   assert.throws(() => diff.predict([1, 2, 3, 4], 1), /AR\(4\) model on differences needs at least 5/);
+});
+
+test('meanLogReturn is the mean of the daily log returns', () => {
+  // log(110/100) + log(99/110) + log(121/99) over 3 returns (= log(1.21)/3 = 0.06354011987).
+  const expected = (Math.log(110 / 100) + Math.log(99 / 110) + Math.log(121 / 99)) / 3;
+  assert.ok(Math.abs(meanLogReturn([100, 110, 99, 121]) - expected) < 1e-15);
+  assert.ok(Math.abs(meanLogReturn(Float32Array.from([100, 110, 99, 121])) - 0.06354011987) < 1e-11);
+  assert.equal(meanLogReturn([5, 5]), 0);
+});
+
+test('meanReturnForecast grows the last value at exp(h·μ)', () => {
+  // μ = log 1.1: 80·1.1 = 88, 80·1.21 = 96.8, 80·1.331 = 106.48.
+  closeAll(meanReturnForecast([50, 80], 3, Math.log(1.1)), [88, 96.8, 106.48], 1e-12);
+  // μ from a training series that halves over 2 steps: 64 → 32 → 16 gives μ = log ½, so 10 → 5 → 2.5.
+  closeAll(meanReturnForecast([10], 2, meanLogReturn([64, 32, 16])), [5, 2.5], 1e-14);
+  // μ = 0 is the naive forecast.
+  assert.deepEqual(meanReturnForecast([3, 7], 2, 0), Float64Array.from([7, 7]));
+});
+
+test('meanLogReturn and meanReturnForecast reject bad inputs', () => {
+  assert.throws(() => meanLogReturn([5]), /meanLogReturn: series has 1 value\(s\), needs at least 2/);
+  assert.throws(() => meanLogReturn([1, 0, 2]), /series\[1\] is 0; log returns need finite prices > 0/);
+  assert.throws(() => meanLogReturn([1, -2]), /series\[1\] is -2/);
+  assert.throws(() => meanLogReturn([1, Number.NaN]), /series\[1\] is NaN/);
+  assert.throws(() => meanReturnForecast([], 1, 0), /meanReturnForecast: window is empty/);
+  assert.throws(
+    () => meanReturnForecast([1], 0, 0),
+    /horizon must be a positive integer \(1 = next step\), got 0/,
+  );
+  assert.throws(() => meanReturnForecast([1], 1, Number.NaN), /meanLogReturn is NaN; pass meanLogReturn\(/);
 });

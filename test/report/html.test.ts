@@ -60,11 +60,14 @@ test('the page is self-contained: nothing is loaded from a URL', () => {
 test('the page names every model and baseline and has all sections', () => {
   const data = makeReportData();
   const html = renderHtml(data);
-  for (const m of data.metrics) assert.ok(html.includes(escapeHtml(m.label)), m.label);
-  for (const m of data.models) assert.ok(html.includes(escapeHtml(m.label)), m.label);
+  for (const label of ['LSTM ×3 seeds', 'Bidirectional RNN ×3 seeds', 'Naive (last value)', 'Drift', 'AR(1)'])
+    assert.ok(html.includes(escapeHtml(label)), label);
+  assert.ok(html.includes('Mean training return'));
   for (const heading of [
     'Does any model beat the naive forecast?',
     'Test-period accuracy, ranked by MAE',
+    'Per seed: test MAE and rank among the models',
+    'Significance tests against naive and interval widths',
     'Charts',
     'Models',
     'Configuration',
@@ -85,38 +88,159 @@ test('the page names every model and baseline and has all sections', () => {
   ])
     assert.ok(html.includes(phrase), phrase);
   // The BRNN is listed as trained on the last position.
-  assert.match(html, /applies to: <b>BRNN<\/b>/);
+  assert.match(html, /applies to: <b>Bidirectional RNN<\/b>/);
 });
 
-test('the verdict names the best model and says whether it beats naive', () => {
+test('the verdict shows the headline, the text and the rule; tone follows the answer', () => {
   const yes = renderHtml(makeReportData({ beats: true }));
   assert.match(yes, /class="verdict verdict-good"/);
   assert.match(
     yes,
-    /<span class="verdict-word">Yes\.<\/span> LSTM beats the naive forecast, test MAE 90\.00 vs naive 100\.00/,
+    /<span class="verdict-word">Yes\.<\/span> LSTM ensemble \(3 seeds\) beats the naive forecast: test MAE 90\.00 vs naive 100\.00 price \(10\.0% lower\), DM p \(Holm\) = 0\.020\./,
   );
-  assert.match(yes, /\(10\.0% lower\)/);
+  assert.match(yes, /<b>How the verdict is decided:<\/b> Each model is judged by its seed ensemble\./);
+  assert.match(yes, /LSTM has the lowest MAE of the models in 3 of 3 seeds\./);
+  assert.match(yes, /the close rose on 55\.6% of the test days/);
   const no = renderHtml(makeReportData({ beats: false }));
   assert.match(no, /class="verdict verdict-bad"/);
-  assert.match(no, /<span class="verdict-word">No\.<\/span> no model beats the naive last-value forecast/);
   assert.match(
     no,
-    /The best model, LSTM, has test MAE 110\.00 vs naive 100\.00 index points \(10\.0% higher\)/,
+    /<span class="verdict-word">No — not significantly better\.<\/span> No model beats the naive forecast significantly\./,
   );
-  // Best row of the ranked table is highlighted: LSTM when it wins, naive when nothing beats it.
+  assert.match(no, /2 of 3 seeds \(Bidirectional RNN in 1\)/);
+  // The best row is highlighted: the LSTM ensemble in both cases (lowest MAE), the reference row marked.
+  for (const html of [yes, no]) {
+    assert.match(
+      html,
+      /<tr class="best best-model">\s*<td class="num rank">1<\/td>\s*<td class="model">[^\n]*LSTM ×3 seeds/,
+    );
+    assert.match(html, /<tr class="baseline reference">\s*<td class="num rank">3<\/td>/);
+  }
+});
+
+/** The cells of the metrics table row whose model cell contains `label`. */
+function metricsRow(html: string, label: string): string[] {
+  const table = /<table class="metrics">([\s\S]*?)<\/table>/.exec(html)![1]!;
+  const row = [...table.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].find((m) => m[1]!.includes(label));
+  assert.ok(row, label);
+  return [...row[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').trim());
+}
+
+test('the metrics table prints spreads, p-values with Holm, coverage and n/a for naive direction', () => {
+  const html = renderHtml(makeReportData({ beats: true }));
+  assert.deepEqual(metricsRow(html, 'LSTM ×3 seeds'), [
+    '1',
+    'LSTM ×3 seeds',
+    '90.00',
+    '92.0 ± 4.0 (88.0–96.0)',
+    '112.50',
+    '0.237',
+    '0.900',
+    '55.6',
+    '−1.00',
+    '0.004 (0.020)',
+    '83/94',
+    '18',
+  ]);
+  const naive = metricsRow(html, 'Naive (last value)');
+  assert.equal(naive[7], 'n/a');
+  assert.equal(naive[9], '—');
+  assert.equal(naive[3], '');
+  assert.equal(metricsRow(html, 'Drift')[7], '55.6 ↑ always');
+  assert.equal(metricsRow(html, 'Bidirectional RNN')[7], '44.4 ↓ always');
+  // Significant p-values are colored by direction: LSTM better (good), nothing else significant after Holm.
+  assert.match(html, /<td class="num good">0\.004 \(0\.020\)<\/td>/);
+  assert.doesNotMatch(html, /<td class="num bad">/);
+  // Per-seed detail: each seed's MAE with the model's rank in that seed, and how often it came first.
+  assert.match(html, /88\.00 <span class="seed-rank first">#1<\/span>/);
+  assert.match(html, /134\.00 <span class="seed-rank">#2<\/span>/);
+  assert.match(html, /3 of 3<\/td>/);
+  // Tests detail: squared-error p-values and relative half-widths.
+  assert.match(html, /0\.008 \(0\.040\)/);
+  assert.match(html, /±0\.40% \/ ±0\.70%/);
+});
+
+test('the notes explain MASE, DM/HLN, Holm and the conformal intervals correctly', () => {
+  const html = renderHtml(makeReportData());
+  assert.match(html, /naive forecast's in-sample MAE over the <i>training<\/i> period/);
   assert.match(
-    yes,
-    /<tr class="best best-model">\s*<td class="num rank">1<\/td>\s*<td class="model">[^\n]*LSTM/,
+    html,
+    /MASE is not comparable across series here, and a MASE below 1 does not mean a model beats naive/,
+  );
+  assert.match(html, /Harvey–Leybourne–Newbold correction/);
+  assert.match(html, /Holm's step-down method/);
+  assert.match(html, /calibrated on the validation period \(2024-02-15 → 2024-02-28, 10 days\)/);
+  assert.match(html, /that base rate, not 50%/);
+  assert.doesNotMatch(html, /comparable across series and periods/);
+  assert.doesNotMatch(html, /coin flip/);
+});
+
+test('the extrapolation warning appears only when test targets leave the training range', () => {
+  const absent = renderHtml(makeReportData());
+  assert.doesNotMatch(absent, /Extrapolation:/);
+  assert.doesNotMatch(renderHtml(makeReportData({ extrapolationShare: 0 })), /Extrapolation:/);
+  const present = renderHtml(makeReportData({ extrapolationShare: 0.667 }));
+  assert.match(
+    present,
+    /<b>Extrapolation:<\/b> 66\.7% of the test targets lie outside the range of the training period's prices \(37,200\.00 – 38,900\.00 price; all 12 above its maximum\)/,
   );
   assert.match(
-    no,
-    /<tr class="best baseline reference">\s*<td class="num rank">1<\/td>\s*<td class="model">[^\n]*naive/,
+    present,
+    /cannot forecast beyond the range seen in training: their forecasts flatten near its edge and are biased low/,
   );
+  assert.match(present, /<code>--target log_return<\/code>/);
+});
+
+test('units default to "price"; the dataset unit is used when given', () => {
+  const html = renderHtml(makeReportData());
+  assert.doesNotMatch(html, /index points/);
+  assert.match(html, /Close \(price\)/);
+  assert.match(html, /in price units\./);
+  const dji = renderHtml(makeReportData({ unit: 'index points' }));
+  assert.match(dji, /Close \(index points\)/);
+  assert.match(dji, /Test MAE \(index points\), lower is better/);
+});
+
+test('one test period everywhere: results.testPeriod, never another range', () => {
+  const data = makeReportData();
+  // A split that disagreed with the scored period must not leak into any caption, card or chart.
+  data.splits.testStart = '2031-01-01';
+  data.splits.testEnd = '2031-02-03';
+  const html = renderHtml(data);
+  assert.doesNotMatch(html, /2031-0/);
+  const { from, to } = data.results.testPeriod;
+  assert.match(html, new RegExp(`test days \\(${from} → ${to}\\)`));
+  assert.match(
+    html,
+    new RegExp(`Test</dt><dd><b>18</b> windows<br><span class="muted period">${from} → ${to}`),
+  );
+  assert.match(html, new RegExp(`test ${from} → ${to}\\.`));
+  const payload = JSON.stringify(chartPayload(html));
+  assert.ok(payload.includes(`"start":"${from}","end":"${to}"`), 'series chart shades the scored period');
+});
+
+test('models: one row per model and seed; the kept epoch is labelled honestly', () => {
+  const html = renderHtml(makeReportData());
+  const models = /<table class="models">([\s\S]*?)<\/table>/.exec(html)![1]!;
+  assert.equal((models.match(/<tr class="(group-start)?">/g) ?? []).length, 6);
+  assert.match(html, /Kept: last epoch \(no <code>--patience<\/code>\)/);
+  assert.match(
+    models,
+    /10 <span class="muted" title="kept: last epoch \(no --patience\)">last epoch<\/span>/,
+  );
+  assert.match(models, /0\.1157 <span class="muted">\(epoch 7\)<\/span>/);
+  assert.doesNotMatch(html, /validation loss decides the kept epoch/);
+  assert.doesNotMatch(html, /Validation picks the kept epoch/);
+  const early = renderHtml(makeReportData({ patience: true }));
+  assert.match(early, /Every run kept and scored the weights of its epoch with the lowest validation loss\./);
+  assert.match(early, /7 <span class="muted">lowest val\. loss<\/span>/);
+  assert.doesNotMatch(early, /no --patience/);
 });
 
 test('text from the data is escaped, in the page and in the embedded JSON', () => {
   const evil = '<script>alert("x")</script>';
   const data = makeReportData({ lstmLabel: evil });
+  data.results.verdict.rule = `${evil} rule`;
   data.dataset.source = 'a & b <i>';
   const html = renderHtml(data);
   assert.ok(!html.includes(evil), 'raw label must not appear');
