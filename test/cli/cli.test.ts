@@ -202,6 +202,41 @@ describe('rnnlab CLI', () => {
     assert.match(table.err, /warning: the model's data ended/);
   });
 
+  test("a user's --csv is used whole (the tutorial window is only the shipped file's default), in price units", () => {
+    const raw = readFileSync(fileURLToPath(new URL('../../../data/dji.csv', import.meta.url)), 'utf8').split(
+      '\n',
+    );
+    const mine = join(dir, 'mine.csv');
+    writeFileSync(mine, [raw[0], ...raw.slice(1001, 1401)].join('\n'));
+    const r = run('train', '--csv', mine, '--model', 'drnn', '--epochs', '1', '--hidden', '8');
+    assert.equal(r.code, 0, r.err);
+    const first = raw[1001].split(',')[0];
+    const last = raw[1400].split(',')[0];
+    assert.ok(
+      r.out.includes(`mine.csv: 400 of 400 rows, ${first}..${last} (all rows; --range selects fewer)`),
+      r.out,
+    );
+    assert.match(r.out, /one-step-ahead forecasts, price\); seed 0/);
+    const ranged = run(
+      'train',
+      '--csv',
+      mine,
+      '--range',
+      `:${raw[1300].split(',')[0]}`,
+      '--model',
+      'drnn',
+      '--epochs',
+      '1',
+      '--hidden',
+      '8',
+    );
+    assert.equal(ranged.code, 0, ranged.err);
+    assert.ok(
+      ranged.out.includes(`mine.csv: 300 of 400 rows, ${first}..${raw[1300].split(',')[0]} (--range :`),
+      ranged.out,
+    );
+  });
+
   test('info prints the tutorial printout', () => {
     const r = run('info');
     assert.equal(r.code, 0, r.err);
