@@ -18,6 +18,7 @@ export interface DataFlags {
   seqLen: number;
   horizon: number;
   dropInvalid?: boolean;
+  maxBytes?: number;
 }
 
 export interface TrainFlags {
@@ -53,12 +54,32 @@ export function loadSeries(f: DataFlags, warn: (s: string) => void): LoadedSerie
   const shippedPath = defaultDatasetPath();
   const path = f.csv ?? shippedPath;
   const shipped = resolve(path) === shippedPath;
-  const whole = readPriceCsv(path, { dropInvalid: f.dropInvalid ?? false });
+  const whole = readPriceCsv(path, {
+    dropInvalid: f.dropInvalid ?? false,
+    maxBytes: f.maxBytes,
+    onProgress: loadProgress(path),
+  });
   const rangeReason = f.range !== undefined ? 'given' : shipped ? 'tutorial window' : 'all rows';
   const range = f.range ?? (shipped ? DEFAULT_RANGE : ':');
   const series = sliceByDate(whole, range);
   for (const w of series.warnings) warn(w);
   return { series, shipped, range, rangeReason, fileRows: whole.rows };
+}
+
+/** Files above this size show a progress line on a terminal while they load. */
+const PROGRESS_BYTES = 16 * 1024 * 1024;
+
+/** A progress callback for readPriceCsv: "reading FILE: 45%" on stderr when it is a terminal and the file is big. */
+export function loadProgress(path: string): ((read: number, total: number) => void) | undefined {
+  if (process.stderr.isTTY !== true) return undefined;
+  let shown = -1;
+  return (read, total) => {
+    if (total < PROGRESS_BYTES) return;
+    const pct = Math.floor((read / total) * 100);
+    if (pct === shown) return;
+    shown = pct;
+    process.stderr.write(`\rreading ${path}: ${pct}%${pct >= 100 ? '\n' : ''}`);
+  };
 }
 
 /** "dji.csv: 1257 of 8363 rows, 2019-03-25..2024-03-20 (the tutorial window 2019-03-25:2024-03-20)". */

@@ -1,5 +1,6 @@
 /** Shared CLI options: parsing and validation with messages that name the option, the value and the fix. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_MAX_BYTES } from '../data/csv.js';
 import { DEFAULT_RANGE, defaultDatasetPath } from '../data/dataset.js';
 import { FEATURE_NAMES } from '../data/features.js';
 import { MODEL_KINDS, type ModelKind } from '../forecast/models.js';
@@ -139,7 +140,12 @@ export function addDataOptions(cmd: Command): Command {
     )
     .option('--seq-len <n>', 'window length in days', int(1), 16)
     .option('--horizon <n>', 'days ahead to forecast recursively and score per step', int(1), 1)
-    .option('--drop-invalid', 'drop unparseable/empty/non-positive rows with a warning instead of failing');
+    .option('--drop-invalid', 'drop unparseable/empty/non-positive rows with a warning instead of failing')
+    .option(
+      '--max-bytes <n>',
+      `largest CSV file read, in bytes (default ${DEFAULT_MAX_BYTES}, 256 MiB; a daily price file is a few MB)`,
+      int(1),
+    );
 }
 
 /** Model and training options shared by compare and train. */

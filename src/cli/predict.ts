@@ -5,13 +5,14 @@
 import { Command } from 'commander';
 import pc from 'picocolors';
 import { daysBetween, nextBusinessDays } from '../data/calendar.js';
-import { readPriceCsv } from '../data/csv.js';
+import { DEFAULT_MAX_BYTES, readPriceCsv } from '../data/csv.js';
 import { defaultDatasetPath } from '../data/dataset.js';
 import { buildFeatures } from '../data/features.js';
 import { sliceByDate } from '../data/range.js';
 import { loadCheckpoint } from '../forecast/checkpoint.js';
 import { predictLast, predictRecursive } from '../forecast/predict.js';
 import { scaleWith, unscaleWith } from '../forecast/prepare.js';
+import { loadProgress } from './common.js';
 import { int } from './options.js';
 
 interface PredictFlags {
@@ -22,6 +23,7 @@ interface PredictFlags {
   horizon: number;
   json?: boolean;
   force?: boolean;
+  maxBytes?: number;
 }
 
 /** Calendar days between the checkpoint's last data day and the origin above which predict warns. */
@@ -66,6 +68,7 @@ export function predictCommand(): Command {
     .option('--horizon <n>', 'days ahead (recursive beyond 1; univariate models only)', int(1), 1)
     .option('--json', 'print JSON instead of a table')
     .option('--force', 'predict with a checkpoint that is marked as diverged')
+    .option('--max-bytes <n>', `largest CSV file read, in bytes (default ${DEFAULT_MAX_BYTES}, 256 MiB)`, int(1))
     .addHelpText(
       'after',
       '\nIntervals: split-conformal, from the checkpoint’s validation-period errors relative to the last close\n' +
@@ -89,7 +92,8 @@ export function predictCommand(): Command {
             'or --clip 1), or pass --force to predict anyway.',
         );
       }
-      const file = readPriceCsv(f.csv ?? defaultDatasetPath());
+      const csvPath = f.csv ?? defaultDatasetPath();
+      const file = readPriceCsv(csvPath, { maxBytes: f.maxBytes, onProgress: loadProgress(csvPath) });
       const series = sliceByDate(file, f.origin !== undefined ? `:${f.origin}` : (f.range ?? ':'));
       const table = buildFeatures(series, data.features);
       const T = data.seqLen;

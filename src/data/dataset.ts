@@ -27,7 +27,7 @@ export function defaultDatasetPath(): string {
       if (!existsSync(file)) {
         throw new Error(
           `the rnnlab package at ${dir} has no ${DEFAULT_DATASET_FILE}. Reinstall the package, or pass a CSV ` +
-            'path explicitly (fetchStooq can download one).',
+            'path explicitly (`rnnlab fetch` or, in code, fetchStooq can download one).',
         );
       }
       return file;

@@ -1,5 +1,12 @@
 /** The data layer: price CSV files → features → windows → chronological split → scalers → batches. */
-export { canonicalColumnName, type PriceCsvOptions, parsePriceCsv, readPriceCsv } from './csv.js';
+export {
+  canonicalColumnName,
+  DEFAULT_MAX_BYTES,
+  PriceCsvError,
+  type PriceCsvOptions,
+  parsePriceCsv,
+  readPriceCsv,
+} from './csv.js';
 export { DEFAULT_DATASET_FILE, DEFAULT_RANGE, defaultDatasetPath, loadDataset } from './dataset.js';
 export { buildFeatures, FEATURE_NAMES, type FeatureTable, featureColumn } from './features.js';
 export { type FetchStooqOptions, type FetchStooqResult, fetchStooq } from './fetch.js';

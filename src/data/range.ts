@@ -2,6 +2,7 @@
  * Date ranges `START:END` (inclusive, `YYYY-MM-DD`, either side may be empty) and slicing a PriceSeries by one,
  * as the CLI's `--range` takes them: `2019-03-25:2024-03-20`, `2020-01-01:`, `:2024-03-20`.
  */
+import { printable } from '../util/printable.js';
 import { isIsoDate, type PriceSeries } from './series.js';
 
 export interface DateRange {
@@ -16,9 +17,10 @@ const RANGE_HINT =
 
 /** Parses `START:END`; throws an Error naming the bad part. */
 export function parseDateRange(range: string): DateRange {
+  const shown = printable(range, 80);
   const parts = range.trim().split(':');
   if (parts.length !== 2)
-    throw new Error(`invalid date range "${range}": expected exactly one ":". ${RANGE_HINT}.`);
+    throw new Error(`invalid date range "${shown}": expected exactly one ":". ${RANGE_HINT}.`);
   const [start, end] = parts.map((p) => p.trim()) as [string, string];
   for (const [label, d] of [
     ['start', start],
@@ -26,12 +28,12 @@ export function parseDateRange(range: string): DateRange {
   ] as const) {
     if (d !== '' && !isIsoDate(d)) {
       throw new Error(
-        `invalid date range "${range}": ${label} "${d}" is not a calendar date. ${RANGE_HINT}.`,
+        `invalid date range "${shown}": ${label} "${printable(d, 60)}" is not a calendar date. ${RANGE_HINT}.`,
       );
     }
   }
   if (start !== '' && end !== '' && start > end) {
-    throw new Error(`invalid date range "${range}": start ${start} is after end ${end}. Swap them.`);
+    throw new Error(`invalid date range "${shown}": start ${start} is after end ${end}. Swap them.`);
   }
   const out: DateRange = {};
   if (start !== '') out.start = start;
@@ -48,10 +50,10 @@ export function sliceByDate(series: PriceSeries, range: string | DateRange): Pri
   const from = r.start === undefined ? 0 : lowerBound(series.dates, r.start);
   const to = r.end === undefined ? series.rows : upperBound(series.dates, r.end);
   if (to <= from) {
-    const shown = typeof range === 'string' ? range : `${r.start ?? ''}:${r.end ?? ''}`;
+    const shown = printable(typeof range === 'string' ? range : `${r.start ?? ''}:${r.end ?? ''}`, 80);
     const have = series.rows > 0 ? `${series.dates[0]}:${series.dates[series.rows - 1]}` : 'no rows';
     throw new Error(
-      `${series.source}: date range ${shown} selects no rows; the file covers ${have}. Pick a range that overlaps it.`,
+      `${printable(series.source)}: date range ${shown} selects no rows; the file covers ${have}. Pick a range that overlaps it.`,
     );
   }
   const columns: Record<string, Float64Array> = {};

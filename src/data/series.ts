@@ -1,3 +1,6 @@
+import { printable } from '../util/printable.js';
+import { daysInMonth } from './day_number.js';
+
 /**
  * A daily price series: one row per trading day, dates ascending and unique, every column a Float64Array of
  * length `rows`, aligned with `dates`.
@@ -11,7 +14,10 @@ export interface PriceSeries {
   columns: Record<string, Float64Array>;
   /** Number of rows (= dates.length = every column's length). */
   rows: number;
-  /** Non-fatal notes from loading (dropped rows, ignored non-numeric columns); empty when there were none. */
+  /**
+   * Non-fatal notes from loading (dropped rows, ignored non-numeric columns, implausible day-to-day jumps);
+   * empty when there were none.
+   */
   warnings: string[];
 }
 
@@ -28,17 +34,13 @@ export function isIsoDate(s: string): boolean {
   return day <= daysInMonth(year, month);
 }
 
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
 /** The column `name` of `series`; throws an Error listing the available columns if it is absent. */
 export function seriesColumn(series: PriceSeries, name: string): Float64Array {
   const col = series.columns[name];
   if (col === undefined) {
     throw new Error(
-      `${series.source}: no column "${name}"; the file has ${Object.keys(series.columns).join(', ')}. ` +
+      `${printable(series.source)}: no column "${printable(name, 60)}"; the file has ` +
+        `${printable(Object.keys(series.columns).join(', '))}. ` +
         'Pick one of those, or use a file that has this column.',
     );
   }

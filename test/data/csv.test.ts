@@ -91,6 +91,13 @@ test('formatPriceCsv writes the standard header, ascending rows, and reads back 
   assert.deepEqual(parsePriceCsv(text, s.source), s);
 });
 
+test('formatPriceCsv quotes an extra column name holding a comma or quote, so it reads back', () => {
+  const s = parsePriceCsv('Date;Close;"a,b";x"y\n2020-01-02;1;2;3\n', 'x.csv');
+  const text = formatPriceCsv(s);
+  assert.equal(text.split('\n')[0], 'Date,Close,"a,b","x""y"');
+  assert.deepEqual(parsePriceCsv(text, 'x.csv'), s);
+});
+
 // ---- bad input: one test per case, each message names file, line and column ----
 
 function throwsWith(text: string, ...patterns: RegExp[]): void {

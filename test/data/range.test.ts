@@ -52,3 +52,15 @@ test('sliceByDate: a range with no rows names the series range', () => {
   );
   assert.throws(() => sliceByDate(series, '2021-01-01:'), /selects no rows/);
 });
+
+test('control characters in a range are shown escaped', () => {
+  assert.throws(
+    () => parseDateRange('2020-01-01\u001b[2J:'),
+    (e: unknown) =>
+      e instanceof Error &&
+      e.message.startsWith(
+        'invalid date range "2020-01-01\\x1b[2J:": start "2020-01-01\\x1b[2J" is not a calendar',
+      ),
+  );
+  assert.throws(() => sliceByDate(series, '2030-01-01:\n'), /date range 2030-01-01:\\n selects no rows/);
+});
