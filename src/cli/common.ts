@@ -4,7 +4,10 @@ import { readPriceCsv } from '../data/csv.js';
 import { DEFAULT_RANGE, defaultDatasetPath } from '../data/dataset.js';
 import { sliceByDate } from '../data/range.js';
 import type { PriceSeries } from '../data/series.js';
-import type { ModelJob } from '../forecast/job.js';
+import { checkpointDataOf, saveCheckpoint } from '../forecast/checkpoint.js';
+import type { EvalSet } from '../forecast/evaluation.js';
+import { calibrateIntervals } from '../forecast/intervals.js';
+import type { ModelJob, ModelResult } from '../forecast/job.js';
 import type { ModelKind } from '../forecast/models.js';
 import { type PreparedData, prepareData, type ScalerKind } from '../forecast/prepare.js';
 
@@ -129,4 +132,22 @@ export async function packageVersion(): Promise<string> {
     version: string;
   };
   return pkg.version;
+}
+
+/**
+ * Saves one trained run as a checkpoint with what predict needs beyond the weights: the data settings, the last
+ * day of validation data, the seed, whether training diverged, and the run's own validation-calibrated interval
+ * widths (relative to the last close, per step).
+ */
+export function saveRun(path: string, d: PreparedData, val: EvalSet, m: ModelResult): void {
+  saveCheckpoint(path, m.state, m.config, {
+    ...checkpointDataOf(d),
+    dataEnd: d.dates[d.split.val.lastDay],
+    seed: m.seed,
+    diverged: m.diverged,
+    intervals: {
+      levels: [0.8, 0.95],
+      relativeHalfWidth: Object.values(calibrateIntervals(val, m.valForecast)),
+    },
+  });
 }

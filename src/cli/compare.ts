@@ -6,10 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
-import { checkpointDataOf, saveCheckpoint } from '../forecast/checkpoint.js';
 import { type CompareResult, compareModels, defaultWorkers } from '../forecast/compare.js';
 import { forecastsCsv, resultsJson } from '../forecast/export.js';
-import { calibrateIntervals } from '../forecast/intervals.js';
 import { MODEL_KINDS, type ModelKind } from '../forecast/models.js';
 import { verdictRule } from '../forecast/verdict.js';
 import { formatMetricsTable, formatVerdict } from '../report/table.js';
@@ -21,6 +19,7 @@ import {
   makeJobs,
   packageVersion,
   prepare,
+  saveRun,
   type TrainFlags,
   unitOf,
 } from './common.js';
@@ -151,16 +150,7 @@ export function compareCommand(): Command {
         mkdirSync(f.saveDir, { recursive: true });
         for (const m of r.models) {
           const path = join(f.saveDir, `${m.kind}-seed${m.seed}.safetensors`);
-          saveCheckpoint(path, m.state, m.config, {
-            ...checkpointDataOf(d),
-            dataEnd: d.dates[d.split.val.lastDay],
-            seed: m.seed,
-            diverged: m.diverged,
-            intervals: {
-              levels: [0.8, 0.95],
-              relativeHalfWidth: Object.values(calibrateIntervals(r.val, m.valForecast)),
-            },
-          });
+          saveRun(path, d, r.val, m);
           log(`saved ${path}`);
         }
       }

@@ -2,9 +2,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
-import { checkpointDataOf, saveCheckpoint } from '../forecast/checkpoint.js';
 import { type CompareResult, compareModels } from '../forecast/compare.js';
-import { calibrateIntervals } from '../forecast/intervals.js';
 import { MODEL_KINDS, type ModelKind } from '../forecast/models.js';
 import { formatMetricsTable, formatVerdict } from '../report/table.js';
 import {
@@ -13,6 +11,7 @@ import {
   loadSeries,
   makeJobs,
   prepare,
+  saveRun,
   type TrainFlags,
   unitOf,
 } from './common.js';
@@ -82,16 +81,7 @@ export function trainCommand(): Command {
       for (const n of resultNotes(res)) log(n);
       if (f.save) {
         const path = resolve(f.save);
-        saveCheckpoint(path, m.state, m.config, {
-          ...checkpointDataOf(d),
-          dataEnd: d.dates[d.split.val.lastDay],
-          seed: m.seed,
-          diverged: m.diverged,
-          intervals: {
-            levels: [0.8, 0.95],
-            relativeHalfWidth: Object.values(calibrateIntervals(r.val, m.valForecast)),
-          },
-        });
+        saveRun(path, d, r.val, m);
         log(`saved ${path}${m.diverged ? ' (marked as diverged: predict will refuse it)' : ''}`);
       }
     });
