@@ -10,6 +10,7 @@ import { calibrateIntervals } from '../forecast/intervals.js';
 import type { ModelJob, ModelResult } from '../forecast/job.js';
 import type { ModelKind } from '../forecast/models.js';
 import { type PreparedData, prepareData, type ScalerKind } from '../forecast/prepare.js';
+import { printable } from '../util/printable.js';
 
 export interface DataFlags {
   csv?: string;
@@ -81,7 +82,7 @@ export function loadProgress(path: string): ((read: number, total: number) => vo
     const pct = Math.floor((read / total) * 100);
     if (pct === shown) return;
     shown = pct;
-    process.stderr.write(`\rreading ${path}: ${pct}%${pct >= 100 ? '\n' : ''}`);
+    process.stderr.write(`\rreading ${printable(path)}: ${pct}%${pct >= 100 ? '\n' : ''}`);
   };
 }
 
@@ -94,7 +95,7 @@ export function describeRows(l: LoadedSeries): string {
       : l.rangeReason === 'tutorial window'
         ? `the tutorial's window ${l.range}; --range changes it`
         : 'all rows; --range selects fewer';
-  return `${s.source}: ${s.rows} of ${l.fileRows} rows, ${s.dates[0]}..${s.dates[s.rows - 1]} (${why})`;
+  return `${printable(s.source)}: ${s.rows} of ${l.fileRows} rows, ${s.dates[0]}..${s.dates[s.rows - 1]} (${why})`;
 }
 
 /** Price unit of a loaded series: index points for the shipped Dow Jones file, "price" otherwise. */

@@ -3,7 +3,7 @@
  * the test split, test them against naive, and write the report with results.json and forecasts.csv.
  */
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { type CompareResult, compareModels, defaultWorkers } from '../forecast/compare.js';
@@ -12,6 +12,7 @@ import { MODEL_KINDS, type ModelKind } from '../forecast/models.js';
 import { verdictRule } from '../forecast/verdict.js';
 import { formatMetricsTable, formatVerdict } from '../report/table.js';
 import { writeReport } from '../report/write.js';
+import { printable } from '../util/printable.js';
 import {
   type DataFlags,
   describeRows,
@@ -24,6 +25,7 @@ import {
   unitOf,
 } from './common.js';
 import { addDataOptions, addTrainingOptions, int, modelList, resolveSeeds, seedsSpec } from './options.js';
+import { checkOutputDir } from './output_paths.js';
 import { TrainingProgress } from './progress.js';
 import { buildReportData } from './report_data.js';
 import { resultNotes } from './result_notes.js';
@@ -92,9 +94,12 @@ export function compareCommand(): Command {
     )
     .action(async (f: CompareFlags) => {
       const log = (s: string) => process.stdout.write(`${s}\n`);
-      const warn = (s: string) => process.stderr.write(`${pc.yellow('warning:')} ${s}\n`);
+      const warn = (s: string) => process.stderr.write(`${pc.yellow('warning:')} ${printable(s, 1000)}\n`);
       const color = f.color && process.stdout.isTTY === true;
       const t0 = performance.now();
+      // Output paths are checked before any work, so a bad --out fails in a second, not after training.
+      const outDir = f.report ? checkOutputDir(f.out, '--out', { replaceWhole: true }) : undefined;
+      const saveDir = f.saveDir ? checkOutputDir(f.saveDir, '--save-dir') : undefined;
       const seeds = resolveSeeds(f.seed, f.seeds);
       const loaded = loadSeries(f, warn);
       const d = prepare(loaded.series, f);
@@ -146,15 +151,15 @@ export function compareCommand(): Command {
           );
         }
       }
-      if (f.saveDir) {
-        mkdirSync(f.saveDir, { recursive: true });
+      if (saveDir) {
+        mkdirSync(saveDir, { recursive: true });
         for (const m of r.models) {
-          const path = join(f.saveDir, `${m.kind}-seed${m.seed}.safetensors`);
+          const path = join(saveDir, `${m.kind}-seed${m.seed}.safetensors`);
           saveRun(path, d, r.val, m);
-          log(`saved ${path}`);
+          log(`saved ${printable(path)}`);
         }
       }
-      if (f.report) {
+      if (outDir) {
         const config = {
           models: f.models.join(', '),
           seeds: seeds.join(', '),
@@ -181,14 +186,14 @@ export function compareCommand(): Command {
           version: await packageVersion(),
         });
         data.runtime.wallSeconds = (performance.now() - t0) / 1000;
-        const written = await writeReport(data, resolve(f.out), {
+        const written = await writeReport(data, outDir, {
           png: f.png,
           extraFiles: [
             { name: 'results.json', data: resultsJson(r) },
             { name: 'forecasts.csv', data: forecastsCsv(r) },
           ],
         });
-        log(`\nreport: ${written.html} (with results.json and forecasts.csv)`);
+        log(`\nreport: ${printable(written.html)} (with results.json and forecasts.csv)`);
       }
       log(`wall time ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     });

@@ -12,6 +12,7 @@ import { sliceByDate } from '../data/range.js';
 import { loadCheckpoint } from '../forecast/checkpoint.js';
 import { predictLast, predictRecursive } from '../forecast/predict.js';
 import { scaleWith, unscaleWith } from '../forecast/prepare.js';
+import { printable } from '../util/printable.js';
 import { loadProgress } from './common.js';
 import { int } from './options.js';
 
@@ -68,7 +69,11 @@ export function predictCommand(): Command {
     .option('--horizon <n>', 'days ahead (recursive beyond 1; univariate models only)', int(1), 1)
     .option('--json', 'print JSON instead of a table')
     .option('--force', 'predict with a checkpoint that is marked as diverged')
-    .option('--max-bytes <n>', `largest CSV file read, in bytes (default ${DEFAULT_MAX_BYTES}, 256 MiB)`, int(1))
+    .option(
+      '--max-bytes <n>',
+      `largest CSV file read, in bytes (default ${DEFAULT_MAX_BYTES}, 256 MiB)`,
+      int(1),
+    )
     .addHelpText(
       'after',
       '\nIntervals: split-conformal, from the checkpoint’s validation-period errors relative to the last close\n' +
@@ -81,7 +86,7 @@ export function predictCommand(): Command {
       const warnings: string[] = [];
       const warn = (s: string) => {
         warnings.push(s);
-        if (!f.json) process.stderr.write(`${pc.yellow('warning:')} ${s}\n`);
+        if (!f.json) process.stderr.write(`${pc.yellow('warning:')} ${printable(s, 1000)}\n`);
       };
       if (f.origin !== undefined && f.range !== undefined)
         throw new Error('give either --origin or --range, not both (--origin D is the same as --range :D)');
@@ -191,7 +196,7 @@ export function predictCommand(): Command {
       }
       const out: string[] = [];
       out.push(
-        `${model.config.kind.toUpperCase()} forecast from ${originDate} (close ${lastClose.toFixed(2)}); model data ended ${dataEnd}:`,
+        `${printable(model.config.kind.toUpperCase())} forecast from ${originDate} (close ${lastClose.toFixed(2)}); model data ended ${dataEnd}:`,
       );
       const head = ['step', 'date', 'forecast', 'change', '80% interval', '95% interval', 'actual'];
       const rows = steps.map((s) => [

@@ -1,10 +1,10 @@
 /** `rnnlab train`: train one model, score it against the baselines on the test split, save a checkpoint. */
-import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { type CompareResult, compareModels } from '../forecast/compare.js';
 import { MODEL_KINDS, type ModelKind } from '../forecast/models.js';
 import { formatMetricsTable, formatVerdict } from '../report/table.js';
+import { printable } from '../util/printable.js';
 import {
   type DataFlags,
   describeRows,
@@ -16,6 +16,7 @@ import {
   unitOf,
 } from './common.js';
 import { addDataOptions, addTrainingOptions } from './options.js';
+import { checkOutputFile } from './output_paths.js';
 import { TrainingProgress } from './progress.js';
 import { resultNotes } from './result_notes.js';
 
@@ -50,7 +51,9 @@ export function trainCommand(): Command {
     )
     .action(async (f: TrainCmdFlags) => {
       const log = (s: string) => process.stdout.write(`${s}\n`);
-      const warn = (s: string) => process.stderr.write(`${pc.yellow('warning:')} ${s}\n`);
+      const warn = (s: string) => process.stderr.write(`${pc.yellow('warning:')} ${printable(s, 1000)}\n`);
+      // Checked before any work, so a bad --save fails in a second, not after training.
+      const savePath = f.save ? checkOutputFile(f.save, '--save') : undefined;
       const loaded = loadSeries(f, warn);
       const d = prepare(loaded.series, f);
       if (!f.quiet) log(describeRows(loaded));
@@ -79,10 +82,11 @@ export function trainCommand(): Command {
       log(formatMetricsTable(res, { color: f.color && process.stdout.isTTY === true }));
       log(formatVerdict(res));
       for (const n of resultNotes(res)) log(n);
-      if (f.save) {
-        const path = resolve(f.save);
-        saveRun(path, d, r.val, m);
-        log(`saved ${path}${m.diverged ? ' (marked as diverged: predict will refuse it)' : ''}`);
+      if (savePath) {
+        saveRun(savePath, d, r.val, m);
+        log(
+          `saved ${printable(savePath)}${m.diverged ? ' (marked as diverged: predict will refuse it)' : ''}`,
+        );
       }
     });
 }

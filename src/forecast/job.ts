@@ -90,6 +90,7 @@ export function runModelJob(d: PreparedData, job: ModelJob, onEvent?: (e: JobEve
     target,
     clip: job.train.clip,
     patience: job.train.patience,
+    scaler: d.scalerKind,
     onBatch: (batch, batches, loss) => onEvent?.({ type: 'batch', kind, seed, epoch, batch, batches, loss }),
     onEpoch: (record) => {
       onEvent?.({ type: 'epoch', kind, seed, record, epochs: job.train.epochs });

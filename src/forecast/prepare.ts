@@ -35,6 +35,8 @@ export interface PreparedData {
   prices: Float64Array;
   target: string;
   featureNames: string[];
+  /** How every feature is scaled. */
+  scalerKind: ScalerKind;
   /** One scaler per feature (null = unscaled), fitted on days [0, split.trainEnd). */
   scalers: Array<ScalerJSON | null>;
   /** Index of the target among the features, or -1 when the target is not an input. */
@@ -112,6 +114,7 @@ export function prepareData(series: PriceSeries, cfg: DataConfig = {}): Prepared
     prices,
     target,
     featureNames,
+    scalerKind,
     scalers,
     targetFeature,
     targetScaler,

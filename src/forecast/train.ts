@@ -12,7 +12,8 @@ import { Adam } from '../optim/adam.js';
 import { tensor } from '../tensor/creation.js';
 import { noGrad } from '../tensor/grad_mode.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { SequenceRegressor } from './models.js';
+import type { ModelConfig, SequenceRegressor } from './models.js';
+import type { ScalerKind } from './prepare.js';
 
 export type TargetPositions = 'all-positions' | 'last-position';
 
@@ -43,6 +44,8 @@ export interface FitOptions {
   patience?: number;
   /** A gradient norm above this counts as divergence (default 1e6). */
   maxGradNorm?: number;
+  /** How the inputs were scaled; only used to word the divergence advice (unknown when undefined). */
+  scaler?: ScalerKind;
   /** Called after every epoch. */
   onEpoch?: (r: EpochRecord) => void;
   /** Called after every batch with (batch index, batches per epoch, running mean loss). */
@@ -100,9 +103,29 @@ export function evaluateLoss(
   return n === 0 ? Number.NaN : sum / n;
 }
 
-function divergenceAdvice(kind: string): string {
-  const rnn = kind === 'drnn' || kind === 'brnn' ? ", or nonlinearity 'relu' (--nonlinearity relu)" : '';
-  return `try normalizing the inputs (--scaler zscore), a lower learning rate (e.g. --lr 1e-4), gradient clipping (--clip 1)${rnn}`;
+/**
+ * What to try after a divergence, worded from the run's own settings so that it never suggests what is already
+ * set: z-score scaling unless the inputs were scaled, a tenth of the learning rate, clipping (or a tenth of the
+ * clipping threshold), and the bounded tanh for a relu DRNN/BRNN.
+ */
+function divergenceAdvice(c: Pick<Required<ModelConfig>, 'kind' | 'nonlinearity'>, o: FitOptions): string {
+  const tips: string[] = [];
+  if (o.scaler === undefined || o.scaler === 'none') tips.push('normalizing the inputs (--scaler zscore)');
+  tips.push(`a lower learning rate (e.g. --lr ${tenth(o.lr)})`);
+  tips.push(
+    o.clip === undefined
+      ? 'gradient clipping (--clip 1)'
+      : `a lower clipping threshold (e.g. --clip ${tenth(o.clip)})`,
+  );
+  if ((c.kind === 'drnn' || c.kind === 'brnn') && c.nonlinearity === 'relu') {
+    tips.push("nonlinearity 'tanh' instead of 'relu' (--nonlinearity tanh)");
+  }
+  return `try ${tips.slice(0, -1).join(', ')} or ${tips[tips.length - 1]}`;
+}
+
+/** v / 10 with two significant digits, as a user would type it (1e-4 → 0.00001, 3 → 0.3). */
+function tenth(v: number): string {
+  return String(Number((v / 10).toPrecision(2)));
 }
 
 /**
@@ -141,7 +164,7 @@ export function fit(
         const what = !Number.isFinite(value)
           ? `loss ${value}`
           : `gradient norm ${norm.toExponential(2)} (limit ${limit})`;
-        stopReason = `diverged at epoch ${epoch}, batch ${i + 1}: ${what}; ${divergenceAdvice(model.config.kind)}`;
+        stopReason = `diverged at epoch ${epoch}, batch ${i + 1}: ${what}; ${divergenceAdvice(model.config, o)}`;
         diverged = true;
         break;
       }

@@ -5,7 +5,7 @@ import { loadDataset } from '../../src/data/dataset.js';
 import { DataLoader } from '../../src/data/loader.js';
 import { SequenceRegressor } from '../../src/forecast/models.js';
 import { prepareData } from '../../src/forecast/prepare.js';
-import { evaluateLoss, fit, type WindowBatch } from '../../src/forecast/train.js';
+import { evaluateLoss, type FitOptions, fit, type WindowBatch } from '../../src/forecast/train.js';
 import { manualSeed } from '../../src/index.js';
 
 const series = loadDataset(undefined, '2019-03-25:2020-12-31');
@@ -92,5 +92,35 @@ describe('prepareData', () => {
       () => prepareData(series, { features: ['close', 'volume'], horizon: 3 }),
       /Use --features close or --horizon 1/,
     );
+  });
+});
+
+describe('divergence advice', () => {
+  const diverge = (kind: 'drnn' | 'gru', nonlinearity: 'tanh' | 'relu', extra: Partial<FitOptions>) => {
+    manualSeed(4);
+    const m = new SequenceRegressor({ kind, hiddenSize: 8, numLayers: 1, nonlinearity });
+    const r = fit(m, () => trainLoader, [], {
+      epochs: 3,
+      lr: 10,
+      target: 'all-positions',
+      maxGradNorm: 100,
+      ...extra,
+    });
+    assert.equal(r.diverged, true, `expected divergence, got: ${r.stopReason}`);
+    return r.stopReason;
+  };
+
+  test('suggests only what differs from the settings: z-scored, clipped, relu DRNN', () => {
+    const advice = diverge('drnn', 'relu', { scaler: 'zscore', clip: 1 });
+    assert.doesNotMatch(advice, /--scaler/);
+    assert.doesNotMatch(advice, /--clip 1\b/);
+    assert.match(advice, /lower learning rate \(e\.g\. --lr 1\)/);
+    assert.match(advice, /lower clipping threshold \(e\.g\. --clip 0\.1\)/);
+    assert.match(advice, /--nonlinearity tanh\)$/);
+  });
+
+  test('min-max scaled, unclipped GRU: clipping is suggested, scaling and nonlinearity are not', () => {
+    const advice = diverge('gru', 'tanh', { scaler: 'minmax' });
+    assert.match(advice, /try a lower learning rate \(e\.g\. --lr 1\) or gradient clipping \(--clip 1\)$/);
   });
 });
