@@ -11,4 +11,9 @@ export class Parameter extends Tensor {
     if (init instanceof Tensor) storage.array().set(init.data);
     super(storage, shape, true);
   }
+
+  /** PyTorch's repr: "Parameter containing:" above the tensor. */
+  override toString(): string {
+    return `Parameter containing:\n${super.toString()}`;
+  }
 }

@@ -11,9 +11,10 @@ export {
   tensor,
   zeros,
 } from './creation.js';
-export { isGradEnabled, noGrad } from './grad_mode.js';
+export { enableGrad, isGradEnabled, noGrad } from './grad_mode.js';
 export { dropout } from './ops/dropout.js';
+export type { IndexLike } from './ops/index_select.js';
 export { cat, stack } from './ops/view.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';
 export { formatShape, numel, type Shape } from './shape.js';
-export { type Operand, Tensor } from './tensor.js';
+export { type NestedList, type Operand, Tensor } from './tensor.js';

@@ -8,13 +8,21 @@
 import { WasmStorage } from '../kernels/memory.js';
 import { type GradFn, runBackward } from './autograd.js';
 import * as ew from './ops/elementwise.js';
+import { type IndexLike, indexSelect } from './ops/index_select.js';
 import { matmul } from './ops/matmul.js';
 import { mean, sum } from './ops/reduce.js';
+import { std } from './ops/std.js';
 import * as view from './ops/view.js';
-import { formatShape, numel, type Shape } from './shape.js';
+import { formatTensor } from './print.js';
+import { formatShape, numel, type Shape, stridesOf } from './shape.js';
 
 export type Storage = Float32Array | WasmStorage;
 export type Operand = Tensor | number;
+/** What `tolist()` returns: a number for a 0-D tensor, else arrays nested as deep as the tensor's rank. */
+export type NestedList = number | NestedList[];
+
+/** Node's `util.inspect.custom` (so `console.log(t)` prints `toString()`), without importing `node:util`. */
+const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 
 export class Tensor {
   readonly shape: readonly number[];
@@ -93,6 +101,17 @@ export class Tensor {
   /** A copy of the values as a plain array (flat). */
   toArray(): number[] {
     return Array.from(this.data);
+  }
+  /** The values as nested arrays of the tensor's shape (PyTorch's `tolist`); a number for a 0-D tensor. */
+  tolist(): NestedList {
+    const data = this.data;
+    const shape = this.shape;
+    const strides = stridesOf(shape);
+    const build = (offset: number, dim: number): NestedList =>
+      dim === shape.length
+        ? data[offset]
+        : Array.from({ length: shape[dim] }, (_, i) => build(offset + i * strides[dim], dim + 1));
+    return build(0, 0);
   }
 
   /** Backpropagates dL/d(this) (1 for a scalar) through the recorded graph into leaves' `.grad`. */
@@ -174,6 +193,16 @@ export class Tensor {
   mean(dim?: number | number[], keepdim = false): Tensor {
     return mean(this, dim, keepdim);
   }
+  /**
+   * Standard deviation over `dim` (all elements when omitted): sqrt(Σ(x − x̄)² / (N − 1)), or / N when
+   * `unbiased` is false. `std(false)` is the biased σ of all elements, as in PyTorch.
+   */
+  std(unbiased: boolean): Tensor;
+  std(dim?: number | number[], unbiased?: boolean, keepdim?: boolean): Tensor;
+  std(dim?: number | number[] | boolean, unbiased = true, keepdim = false): Tensor {
+    if (typeof dim === 'boolean') return std(this, undefined, dim, false);
+    return std(this, dim, unbiased, keepdim);
+  }
   reshape(...shape: number[] | [number[]]): Tensor {
     return view.reshape(this, flatArgs(shape));
   }
@@ -213,10 +242,21 @@ export class Tensor {
     return view.slice(this, dim, start, end);
   }
 
+  /**
+   * The slices at `index` along `dim` (PyTorch's `index_select`): the result has size `index.length` at `dim`.
+   * `index`: integers in 0..size−1 as an array, an Int32Array or a 0-D/1-D tensor; they may repeat.
+   */
+  indexSelect(dim: number, index: IndexLike): Tensor {
+    return indexSelect(this, dim, index);
+  }
+
+  /** PyTorch's printout, e.g. `tensor([[0.1000, 0.2000], [0.3000, 0.4000]], requires_grad=True)` on two lines. */
   toString(): string {
-    const shown = Array.from(this.data.subarray(0, 8), (v) => Number(v.toPrecision(5)));
-    const more = this.numel() > 8 ? ', ...' : '';
-    return `tensor([${shown.join(', ')}${more}], shape=${formatShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''})`;
+    return formatTensor(this);
+  }
+  /** `console.log(t)` and `util.inspect(t)` on Node print `toString()`. */
+  [inspectCustom](): string {
+    return this.toString();
   }
 }
 

@@ -3,15 +3,22 @@ import { fromOp } from '../autograd.js';
 import { normDim, numel, stridedOffsets, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
-interface Plan {
+export interface ReductionPlan {
   outShape: number[];
   keptShape: number[];
   /** For each input element, its output slot. */
   slot: Int32Array;
+  /** Elements reduced into each output slot. */
   count: number;
 }
 
-function plan(x: Tensor, dim: number | number[] | undefined, keepdim: boolean, op: string): Plan {
+/** Where each element of `x` goes when `dim` (all dims when undefined) is reduced. */
+export function reductionPlan(
+  x: Tensor,
+  dim: number | number[] | undefined,
+  keepdim: boolean,
+  op: string,
+): ReductionPlan {
   const rank = x.ndim;
   const dims =
     dim === undefined
@@ -44,7 +51,7 @@ function reduce(
     const n = xd.length;
     return fromOp(Float32Array.of(acc * f), [], scale, [x], (g) => [new Float32Array(n).fill(g[0] * f)]);
   }
-  const p = plan(x, dim, keepdim, scale);
+  const p = reductionPlan(x, dim, keepdim, scale);
   const acc = new Float64Array(numel(p.keptShape));
   for (let k = 0; k < xd.length; k++) acc[p.slot[k]] += xd[k];
   const f = scale === 'mean' ? 1 / p.count : 1;
