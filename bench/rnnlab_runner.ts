@@ -225,7 +225,7 @@ if (o.steps > 0) {
   // median of S steps after 3 warm-up steps; the batch is gathered outside the timed region (as in the peers).
   model.train();
   const step = makeStep(new optim.Adam(model.parameters(), { lr: o.lr }));
-  const loader = new DataLoader(windows, { batchSize: B, shuffle: true, seed: o.seed, dropLast: true });
+  const loader = new DataLoader(windows, { batchSize: B, shuffle: true, dropLast: true });
   let it = loader[Symbol.iterator]();
   const times: number[] = [];
   for (let k = 0; k < 3 + o.steps; k++) {
@@ -290,7 +290,7 @@ function sampleMemory(epoch: number): void {
   });
 }
 
-const loader = new DataLoader(windows, { batchSize: B, shuffle: true, seed: o.seed });
+const loader = new DataLoader(windows, { batchSize: B, shuffle: true });
 const msPerEpochAll: number[] = [];
 const mseByEpoch: number[] = [];
 const afterEpoch = (epoch: number, ms: number, mse: number) => {

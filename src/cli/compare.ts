@@ -11,7 +11,7 @@ import { forecastsCsv, resultsJson } from '../forecast/export.js';
 import { MODEL_KINDS, type ModelKind } from '../forecast/models.js';
 import { verdictRule } from '../forecast/verdict.js';
 import { formatMetricsTable, formatVerdict } from '../report/table.js';
-import { writeReport } from '../report/write.js';
+import { checkReportFolder, writeReport } from '../report/write.js';
 import { printable } from '../util/printable.js';
 import {
   type DataFlags,
@@ -41,6 +41,9 @@ interface CompareFlags extends DataFlags, TrainFlags {
   quiet?: boolean;
   color: boolean;
 }
+
+/** Files compare adds to the report folder. */
+const REPORT_EXTRA_FILES = ['results.json', 'forecasts.csv'];
 
 /** Default number of seeds per model. */
 export const DEFAULT_SEEDS = 3;
@@ -99,6 +102,7 @@ export function compareCommand(): Command {
       const t0 = performance.now();
       // Output paths are checked before any work, so a bad --out fails in a second, not after training.
       const outDir = f.report ? checkOutputDir(f.out, '--out', { replaceWhole: true }) : undefined;
+      if (outDir) checkReportFolder(outDir, REPORT_EXTRA_FILES);
       const saveDir = f.saveDir ? checkOutputDir(f.saveDir, '--save-dir') : undefined;
       const seeds = resolveSeeds(f.seed, f.seeds);
       const loaded = loadSeries(f, warn);

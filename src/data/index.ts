@@ -12,7 +12,6 @@ export { buildFeatures, FEATURE_NAMES, type FeatureTable, featureColumn } from '
 export { type FetchStooqOptions, type FetchStooqResult, fetchStooq } from './fetch.js';
 export { formatPriceCsv } from './format.js';
 export { type Batch, DataLoader, type DataLoaderOptions } from './loader.js';
-export { mixSeed, mulberry32, shuffleInPlace, uniform } from './random.js';
 export { type DateRange, parseDateRange, sliceByDate } from './range.js';
 export {
   compoundLogReturns,

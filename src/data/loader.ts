@@ -1,22 +1,24 @@
 /**
- * Mini-batches over windows, like torch's DataLoader(batch_size, shuffle, drop_last) for a TensorDataset.
+ * Mini-batches over windows, like torch's DataLoader(batch_size, shuffle, drop_last, generator) for a
+ * TensorDataset.
  *
  * Batch b of an epoch takes window ids order[b·B .. b·B+B) and yields float32 copies:
  *   x (B, T, F) row-major, y (B, T), index (B) = the window ids; the last batch is smaller unless `dropLast`.
- * Shuffled order of epoch e = Fisher–Yates with mulberry32(mixSeed(seed, e)): the same seed and epoch give the
- * same order, bit for bit, independent of how many epochs ran before. Each `for … of` runs one epoch and then
- * advances `epoch`; set `epoch` to resume a run.
+ * Each `for … of` is one epoch. With `shuffle`, starting the epoch (creating the iterator) draws one 32-bit seed
+ * from `generator` — by default the generator `manualSeed` seeds, as in torch — and the order is `indices`
+ * permuted by `new Generator(seed).randperm(N)`. So `manualSeed(s)`, building the model, then iterating gives the
+ * same orders bit for bit, and successive epochs differ.
  */
-import { mixSeed, mulberry32, shuffleInPlace } from './random.js';
+import { defaultGenerator, Generator } from '../tensor/random.js';
 import type { Windows } from './windows.js';
 
 export interface DataLoaderOptions {
   /** Windows per batch (B ≥ 1). */
   batchSize: number;
-  /** Reshuffle every epoch (default false: ascending window ids). */
+  /** Reshuffle every epoch (default false: the order of `indices`). */
   shuffle?: boolean;
-  /** Seed of the shuffle (default 0). */
-  seed?: number;
+  /** Source of each epoch's shuffle seed (default: the generator `manualSeed` seeds, read when an epoch starts). */
+  generator?: Generator;
   /** Skip the last batch if it has fewer than `batchSize` windows (default false). */
   dropLast?: boolean;
   /** The window ids to serve, e.g. `split.train.windows` (default: all windows). */
@@ -38,12 +40,11 @@ export class DataLoader implements Iterable<Batch> {
   readonly windows: Windows;
   readonly batchSize: number;
   readonly shuffle: boolean;
-  readonly seed: number;
+  /** The generator given in the options; `undefined` means the default one. */
+  readonly generator: Generator | undefined;
   readonly dropLast: boolean;
-  /** Window ids served, in ascending-id order before shuffling. */
+  /** Window ids served; an epoch without `shuffle` serves them in this order. */
   readonly indices: Int32Array;
-  /** Epoch the next iteration will run (starts at 0). */
-  epoch = 0;
 
   constructor(windows: Windows, opts: DataLoaderOptions) {
     const B = opts.batchSize;
@@ -52,7 +53,7 @@ export class DataLoader implements Iterable<Batch> {
     this.windows = windows;
     this.batchSize = B;
     this.shuffle = opts.shuffle ?? false;
-    this.seed = opts.seed ?? 0;
+    this.generator = opts.generator;
     this.dropLast = opts.dropLast ?? false;
     const given = opts.indices;
     if (given !== undefined) {
@@ -83,14 +84,19 @@ export class DataLoader implements Iterable<Batch> {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
-  /** Window ids in the order epoch `epoch` serves them. */
-  order(epoch: number = this.epoch): Int32Array {
-    const ids = this.indices.slice();
-    return this.shuffle ? shuffleInPlace(ids, mulberry32(mixSeed(this.seed, epoch))) : ids;
+  /** Starts an epoch: draws its order now (see the file comment), then yields its batches. */
+  [Symbol.iterator](): Iterator<Batch> {
+    return this.batches(this.shuffle ? this.shuffledIndices() : this.indices);
   }
 
-  *[Symbol.iterator](): Iterator<Batch> {
-    const order = this.order(this.epoch++);
+  /** `indices` permuted with a Generator seeded by one 32-bit draw from `generator`. */
+  private shuffledIndices(): Int32Array {
+    const seed = (this.generator ?? defaultGenerator).nextUint32();
+    const perm = new Generator(seed).randperm(this.indices.length);
+    return perm.map((k) => this.indices[k]!);
+  }
+
+  private *batches(order: Int32Array): Iterator<Batch> {
     const { seqLen: T, features: F, x, y } = this.windows;
     const B = this.batchSize;
     for (let b = 0; b < this.length; b++) {

@@ -76,8 +76,7 @@ export function runModelJob(d: PreparedData, job: ModelJob, onEvent?: (e: JobEve
   });
   const loader = new DataLoader(d.windows, {
     batchSize: job.train.batchSize,
-    shuffle: true,
-    seed,
+    shuffle: true, // each epoch's order comes from the generator manualSeed(seed) seeded above
     indices: d.split.train.windows,
   });
   const val: WindowBatch[] = [...new DataLoader(d.windows, { batchSize: 256, indices: d.split.val.windows })];

@@ -6,12 +6,18 @@
  * into a sibling temp folder and fsynced, then swapped in. So a reader, or an interrupted run (SIGINT, SIGTERM,
  * an error), sees either the old report or the new one — never new charts beside an old index.html — and no temp
  * files are left. Because the old folder is removed, an existing `outDir` must be empty or hold only what a
- * report holds; anything else (a user's own files, `--out .` in a project) is refused, not deleted. A symbolic
- * link to a folder is followed (its target is replaced, the link stays).
+ * report holds (the files listed in its `.rnnlab-report` manifest, or those of an older report); anything else
+ * (a user's own files, `--out .` in a project) is refused, not deleted. A symbolic link to a folder is followed
+ * (its target is replaced, the link stays).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { replaceDirectory, resolveFolderTarget, writeFileAtomic } from '../util/atomic_write.js';
+import {
+  AtomicWriteError,
+  replaceDirectory,
+  resolveFolderTarget,
+  writeFileAtomic,
+} from '../util/atomic_write.js';
 import { printable } from '../util/printable.js';
 import { compileCharts } from './compile.js';
 import { renderHtml } from './html.js';
@@ -48,8 +54,11 @@ export interface WrittenReport {
   warnings: string[];
 }
 
-/** Top-level names a report folder may hold besides `extraFiles` (the files `rnnlab compare` adds). */
-const REPORT_FILES: readonly string[] = ['index.html', 'results.json', 'forecasts.csv'];
+/** The list of files a report wrote (one relative path a line), so the next report knows what it may replace. */
+const MANIFEST = '.rnnlab-report';
+
+/** Top-level names a report folder may hold besides its manifest's and `extraFiles` (reports made before it). */
+const REPORT_FILES: readonly string[] = ['index.html', 'results.json', 'forecasts.csv', MANIFEST];
 
 /** Renders and writes the whole report into `outDir`, replacing it as a whole (see the module doc). */
 export async function writeReport(
@@ -58,35 +67,40 @@ export async function writeReport(
   opts: WriteReportOptions = {},
 ): Promise<WrittenReport> {
   const extraFiles = opts.extraFiles ?? [];
-  checkExtraNames(extraFiles);
-  // Path problems (a file in the way, /proc, a folder of other files) surface before any rendering.
-  const target = reportError(() => resolveFolderTarget(outDir, { createParents: true }));
-  checkReplaceable(outDir, target, extraFiles);
+  // Path problems (a file in the way, a folder of other files) surface before any rendering; /proc and
+  // read-only places when the staging folder is made, also before rendering.
+  checkReportFolder(
+    outDir,
+    extraFiles.map((f) => f.name),
+  );
 
-  const html = renderHtml(data, { charts: compileCharts(data) });
-  const rendered = await renderCharts(data, { png: opts.png ?? true, pngScale: opts.pngScale });
-  const files: Array<{ name: string; data: string | Uint8Array }> = [{ name: 'index.html', data: html }];
   const svgs: string[] = [];
   const pngs: string[] = [];
   const warnings: string[] = [];
-  for (const c of rendered) {
-    warnings.push(...c.warnings);
-    files.push({ name: join('charts', `${c.name}.svg`), data: c.svg });
-    svgs.push(join(outDir, 'charts', `${c.name}.svg`));
-    if (c.png) {
-      files.push({ name: join('charts', `${c.name}.png`), data: c.png });
-      pngs.push(join(outDir, 'charts', `${c.name}.png`));
-    }
-  }
-  files.push(...extraFiles);
-
   await replaceDirectory(
     outDir,
     async (staging) => {
+      const html = renderHtml(data, { charts: compileCharts(data) });
+      const rendered = await renderCharts(data, { png: opts.png ?? true, pngScale: opts.pngScale });
+      const files: ReportExtraFile[] = [{ name: 'index.html', data: html }];
+      for (const c of rendered) {
+        warnings.push(...c.warnings);
+        files.push({ name: join('charts', `${c.name}.svg`), data: c.svg });
+        svgs.push(join(outDir, 'charts', `${c.name}.svg`));
+        if (c.png) {
+          files.push({ name: join('charts', `${c.name}.png`), data: c.png });
+          pngs.push(join(outDir, 'charts', `${c.name}.png`));
+        }
+      }
+      files.push(...extraFiles);
+      const manifest = `${[...files.map((f) => f.name), MANIFEST].join('\n')}\n`;
+      files.push({ name: MANIFEST, data: manifest });
       for (const f of files) await writeFileAtomic(join(staging, f.name), f.data, { createParents: true });
     },
     { createParents: true },
-  ).catch((e: unknown) => Promise.reject(new Error(`report: ${(e as Error).message}`, { cause: e })));
+  ).catch((e: unknown) =>
+    Promise.reject(e instanceof AtomicWriteError ? new Error(`report: ${e.message}`, { cause: e }) : e),
+  );
   return {
     html: join(outDir, 'index.html'),
     svgs,
@@ -96,10 +110,22 @@ export async function writeReport(
   };
 }
 
+/**
+ * Checks, without writing anything, that `writeReport(…, outDir, { extraFiles })` with these extra file names
+ * can replace `outDir`: the names are plain and distinct; the path is absent or a folder holding only a report's
+ * files, is not the current folder, and its parent exists or can be created. Call it before long work so a bad
+ * `--out` fails at once. Throws an Error naming the path and the fix.
+ */
+export function checkReportFolder(outDir: string, extraFileNames: readonly string[] = []): void {
+  checkExtraNames(extraFileNames);
+  const target = reportError(() => resolveFolderTarget(outDir, { createParents: true, checkOnly: true }));
+  checkReplaceable(outDir, target, extraFileNames);
+}
+
 /** Extra file names must be plain, distinct, and not clash with the report's own files. */
-function checkExtraNames(extra: readonly ReportExtraFile[]): void {
-  const seen = new Set<string>(['index.html', 'charts']);
-  for (const { name } of extra) {
+function checkExtraNames(extra: readonly string[]): void {
+  const seen = new Set<string>(['index.html', 'charts', MANIFEST]);
+  for (const name of extra) {
     const bad =
       name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name)
         ? 'is not a plain file name'
@@ -126,9 +152,10 @@ function reportError<T>(check: () => T): T {
 
 /**
  * Refuses to replace the current folder (or one containing it), or an existing folder holding anything a report
- * does not: at the top level only REPORT_FILES, the extra file names and `charts/` with .svg and .png files.
+ * does not: at the top level only REPORT_FILES, the names in its manifest, the extra file names, and `charts/`
+ * with .svg and .png files.
  */
-function checkReplaceable(outDir: string, target: string, extra: readonly ReportExtraFile[]): void {
+function checkReplaceable(outDir: string, target: string, extra: readonly string[]): void {
   const fail = (problem: string, fix: string) =>
     new Error(`report: cannot write ${printable(outDir, 200)}: ${problem}. Fix: ${fix}.`);
   const cwd = process.cwd();
@@ -146,7 +173,7 @@ function checkReplaceable(outDir: string, target: string, extra: readonly Report
     if (code === 'ENOENT') return;
     throw fail(`cannot list the folder (${code})`, 'check its permissions, or choose another folder');
   }
-  const known = new Set([...REPORT_FILES, ...extra.map((f) => f.name)]);
+  const known = new Set([...REPORT_FILES, ...extra, ...manifestNames(target)]);
   const foreign: string[] = [];
   for (const name of entries) {
     const path = join(target, name);
@@ -164,4 +191,15 @@ function checkReplaceable(outDir: string, target: string, extra: readonly Report
       'folder as a whole',
     'choose a new or empty folder, or move those files away',
   );
+}
+
+/** The top-level file names listed in the manifest of the report in `dir` (none if it has no manifest). */
+function manifestNames(dir: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, MANIFEST), 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter((name) => name !== '' && !/[/\\]/.test(name));
 }

@@ -1,3 +1,6 @@
+/** 2^32, the number of values of one 32-bit draw. */
+const UINT32_RANGE = 4294967296;
+
 /**
  * Seedable pseudo-random numbers: xoshiro128** seeded through splitmix32.
  * `manualSeed(n)` resets the default generator, so a run that seeds first is reproducible bit for bit.
@@ -72,9 +75,36 @@ export class Generator {
     return r * Math.cos(2 * Math.PI * v);
   }
 
-  /** Integer in [0, n). */
+  /**
+   * Uniform integer in [0, n), exactly (like `torch.randint(n, ())`): draws 32-bit r until
+   * r < 2^32 − (2^32 mod n), then returns r mod n. n is an integer in [1, 2^32].
+   */
   randint(n: number): number {
-    return Math.floor(this.random() * n);
+    if (!Number.isInteger(n) || n < 1 || n > UINT32_RANGE) {
+      throw new Error(`randint: n must be an integer in [1, 2^32], got ${n}.`);
+    }
+    const limit = UINT32_RANGE - (UINT32_RANGE % n);
+    let r = this.nextUint32();
+    while (r >= limit) r = this.nextUint32();
+    return r % n;
+  }
+
+  /**
+   * A random permutation of 0..n−1 (like `torch.randperm(n)`): Fisher–Yates, for i = n−1..1 swap p[i] with
+   * p[randint(i + 1)].
+   */
+  randperm(n: number): Int32Array {
+    if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) {
+      throw new Error(`randperm: n must be an integer in [0, 2^31), got ${n}.`);
+    }
+    const p = Int32Array.from({ length: n }, (_, k) => k);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.randint(i + 1);
+      const t = p[i]!;
+      p[i] = p[j]!;
+      p[j] = t;
+    }
+    return p;
   }
 }
 
@@ -82,7 +112,7 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** The generator used when none is passed (weight init, dropout, randn/rand). */
+/** The generator used when none is passed (weight init, dropout, randn/rand, DataLoader shuffling). */
 export const defaultGenerator = new Generator(0);
 
 /** Seeds the default generator (like `torch.manual_seed`). */

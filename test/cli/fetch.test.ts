@@ -1,9 +1,12 @@
-/** `rnnlab fetch` against a local HTTP server on 127.0.0.1 (never the internet): success, 404, HTML, timeout. */
+/**
+ * `rnnlab fetch` against a local HTTP server on 127.0.0.1 (never the internet): success, 404, HTML, timeout,
+ * `--out -`, `--max-bytes`, targets that are not regular files.
+ */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,8 +20,12 @@ let server: Server;
 let base = '';
 
 function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return runIn(process.cwd(), ...args);
+}
+
+function runIn(cwd: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], (e, out, err) =>
+    execFile(process.execPath, [cli, ...args], { cwd }, (e, out, err) =>
       resolve({ code: e ? Number(e.code ?? 1) : 0, out, err }),
     );
   });
@@ -69,4 +76,50 @@ describe('rnnlab fetch', () => {
       assert.equal(existsSync(out), false);
     });
   }
+
+  test('--out - prints the CSV on standard output and the summary on standard error; no file "-"', async () => {
+    const cwd = mkdtempSync(join(dir, 'stdout-'));
+    const r = await runIn(cwd, 'fetch', '^dji', '--out', '-', '--base-url', base);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(
+      r.out,
+      'Date,Open,High,Low,Close,Volume\n2024-03-19,38800,39150,38700,39110.76,280\n' +
+        '2024-03-20,39100,39520,39000,39512.13,300\n',
+    );
+    assert.match(r.err, /^wrote standard output: 2 rows 2024-03-19\.\.2024-03-20\n$/);
+    assert.deepEqual(readdirSync(cwd), []);
+  });
+
+  test('--max-bytes below the response size: clear error naming the flag, nothing written', async () => {
+    const out = join(dir, 'small-limit.csv');
+    const r = await run('fetch', '^dji', '--out', out, '--base-url', base, '--max-bytes', '100');
+    assert.equal(r.code, 1);
+    assert.match(
+      r.err,
+      /^rnnlab: error: fetchStooq: response too large from .*\(limit 100 bytes after decompression; raise it with --max-bytes/,
+    );
+    assert.equal(existsSync(out), false);
+    const bad = await run('fetch', '^dji', '--out', out, '--base-url', base, '--max-bytes', '0');
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /--max-bytes.*expected an integer >= 1, got '0'/);
+  });
+
+  test('a socket as --out is refused, left in place, and - is suggested', {
+    skip: process.platform === 'win32',
+  }, async () => {
+    const sock = join(mkdtempSync(join(dir, 'sock-')), 'out.csv');
+    const socketServer = createNetServer();
+    await new Promise<void>((r) => socketServer.listen(sock, r));
+    try {
+      const r = await run('fetch', '^dji', '--out', sock, '--base-url', base);
+      assert.equal(r.code, 1);
+      assert.match(
+        r.err,
+        /^rnnlab: error: fetchStooq: cannot write .*out\.csv: it is a socket, not a regular file, and writing would replace it\. Fix: .* To print the CSV instead, use --out -\.\n$/,
+      );
+      assert.ok(lstatSync(sock).isSocket());
+    } finally {
+      socketServer.close();
+    }
+  });
 });

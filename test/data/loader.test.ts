@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DataLoader } from '../../src/data/loader.js';
-import { mixSeed, mulberry32 } from '../../src/data/random.js';
 import { makeWindows } from '../../src/data/windows.js';
+import { nn } from '../../src/index.js';
+import { defaultGenerator, Generator, manualSeed } from '../../src/tensor/random.js';
 
 // x = 0.1·t for t = 0..29, T = 3 → 27 windows; window r: x = [x_r, x_{r+1}, x_{r+2}], y = [x_{r+1}, …, x_{r+3}]
 const series = Float64Array.from({ length: 30 }, (_, t) => 0.1 * t);
 const w = makeWindows({ inputs: series, seqLen: 3 });
+const ascending = Array.from({ length: 27 }, (_, k) => k);
 const epochIds = (l: DataLoader) => [...l].flatMap((b) => Array.from(b.index));
-
-test('mulberry32 matches an independent implementation', () => {
-  // values from a separate Python port of mulberry32 (32-bit integer arithmetic)
-  const g0 = mulberry32(0);
-  assert.deepEqual([g0(), g0(), g0()], [1144304738, 1416247, 958946056]);
-  const g42 = mulberry32(42);
-  assert.deepEqual([g42(), g42(), g42()], [2581720956, 1925393290, 3661312704]);
-  assert.notEqual(mixSeed(1, 0), mixSeed(1, 1));
-});
+const epochs = (l: DataLoader, n: number) => Array.from({ length: n }, () => epochIds(l));
 
 test('batches: shapes, float32 values of each window, last batch smaller', () => {
   const l = new DataLoader(w, { batchSize: 4 });
@@ -37,52 +31,109 @@ test('batches: shapes, float32 values of each window, last batch smaller', () =>
   }
 });
 
-test('shuffle covers every window exactly once per epoch', () => {
-  const l = new DataLoader(w, { batchSize: 4, shuffle: true, seed: 7 });
-  for (let e = 0; e < 3; e++) {
-    const got = epochIds(l);
-    assert.equal(got.length, 27);
+test('without shuffle every epoch serves `indices` in their order and draws nothing from the generator', () => {
+  manualSeed(5);
+  const expected = defaultGenerator.nextUint32();
+  manualSeed(5);
+  assert.deepEqual(epochs(new DataLoader(w, { batchSize: 4 }), 3), [ascending, ascending, ascending]);
+  const sub = new DataLoader(w, { batchSize: 2, indices: [8, 3, 5] });
+  assert.equal(sub.length, 2);
+  assert.deepEqual(epochs(sub, 2), [
+    [8, 3, 5],
+    [8, 3, 5],
+  ]);
+  assert.equal(defaultGenerator.nextUint32(), expected);
+});
+
+test('shuffle serves every window exactly once per epoch, a new order each epoch', () => {
+  manualSeed(7);
+  const l = new DataLoader(w, { batchSize: 4, shuffle: true });
+  const orders = epochs(l, 4);
+  for (const ids of orders) {
     assert.deepEqual(
-      [...got].sort((a, b) => a - b),
-      Array.from({ length: 27 }, (_, k) => k),
+      [...ids].sort((a, b) => a - b),
+      ascending,
     );
   }
-  assert.equal(l.epoch, 3);
+  assert.equal(new Set(orders.map((ids) => ids.join())).size, 4);
+  assert.ok(orders.every((ids) => ids.join() !== ascending.join()));
+  const sub = new DataLoader(w, { batchSize: 2, shuffle: true, indices: [20, 3, 11, 7, 15] });
+  for (const ids of epochs(sub, 3))
+    assert.deepEqual(
+      [...ids].sort((a, b) => a - b),
+      [3, 7, 11, 15, 20],
+    );
 });
 
-test('same seed → same order and bytes; new epoch or seed → a new order', () => {
-  const a = new DataLoader(w, { batchSize: 5, shuffle: true, seed: 123 });
-  const b = new DataLoader(w, { batchSize: 5, shuffle: true, seed: 123 });
-  const ba = [...a];
-  const bb = [...b];
-  assert.deepEqual(
-    ba.map((x) => Buffer.from(x.x.buffer).toString('hex')),
-    bb.map((x) => Buffer.from(x.x.buffer).toString('hex')),
-  );
-  assert.deepEqual(epochIds(a), epochIds(b)); // epoch 1 of both
-  const a0 = ba.flatMap((x) => Array.from(x.index));
-  assert.notDeepEqual(a0, Array.from(a.order(1)));
-  assert.deepEqual(a0, Array.from(new DataLoader(w, { batchSize: 5, shuffle: true, seed: 123 }).order(0)));
-  assert.notDeepEqual(a0, Array.from(new DataLoader(w, { batchSize: 5, shuffle: true, seed: 124 }).order(0)));
-  assert.notDeepEqual(
-    a0,
-    Array.from({ length: 27 }, (_, k) => k),
-  );
-  // resuming: setting epoch reproduces that epoch's order
-  const c = new DataLoader(w, { batchSize: 5, shuffle: true, seed: 123 });
-  c.epoch = 1;
-  assert.deepEqual(epochIds(c), Array.from(a.order(1)));
+test('manualSeed(s), build a model, iterate: the same orders and bytes every time; another seed differs', () => {
+  const run = (seed: number) => {
+    manualSeed(seed);
+    const lstm = new nn.LSTM({ inputSize: 1, hiddenSize: 4, numLayers: 2 }); // draws its weights first
+    const l = new DataLoader(w, { batchSize: 5, shuffle: true });
+    const batches = [...l, ...l, ...l];
+    return {
+      weights: Array.from(lstm.parameters()[0]!.data),
+      ids: batches.map((b) => Array.from(b.index)),
+      bytes: batches.map((b) => Buffer.from(b.x.buffer).toString('hex')),
+    };
+  };
+  const a = run(123);
+  assert.deepEqual(run(123), a);
+  const b = run(124);
+  assert.notDeepEqual(b.ids.slice(0, 6), a.ids.slice(0, 6)); // epoch 1 already differs
+  assert.notDeepEqual(b.weights, a.weights);
 });
 
-test('dropLast and a subset of window ids', () => {
-  const l = new DataLoader(w, { batchSize: 4, dropLast: true, shuffle: true, seed: 1 });
+test('one 32-bit draw from the generator per shuffled epoch, taken when the iterator is created', () => {
+  manualSeed(11);
+  defaultGenerator.nextUint32();
+  const afterOneDraw = defaultGenerator.nextUint32();
+  manualSeed(11);
+  epochIds(new DataLoader(w, { batchSize: 4, shuffle: true }));
+  assert.equal(defaultGenerator.nextUint32(), afterOneDraw);
+
+  manualSeed(1);
+  const l = new DataLoader(w, { batchSize: 4, shuffle: true });
+  const first = epochIds(l);
+  manualSeed(1);
+  const it = l[Symbol.iterator]();
+  manualSeed(2); // after the iterator exists: does not change its order
+  const ids: number[] = [];
+  for (let r = it.next(); !r.done; r = it.next()) ids.push(...r.value.index);
+  assert.deepEqual(ids, first);
+});
+
+test('an explicit generator is independent of the default one', () => {
+  const withOwn = () => new DataLoader(w, { batchSize: 4, shuffle: true, generator: new Generator(9) });
+  const reference = epochs(withOwn(), 3);
+  const l = withOwn();
+  const got: number[][] = [];
+  for (const seed of [0, 1, 2]) {
+    manualSeed(seed); // reseeding or drawing from the default generator does not move the loader's orders
+    defaultGenerator.random();
+    got.push(epochIds(l));
+  }
+  assert.deepEqual(got, reference);
+  assert.equal(l.generator instanceof Generator, true);
+
+  manualSeed(3);
+  const expected = defaultGenerator.nextUint32();
+  manualSeed(3);
+  epochIds(withOwn()); // nor does the loader draw from the default generator
+  assert.equal(defaultGenerator.nextUint32(), expected);
+
+  const other = new DataLoader(w, { batchSize: 4, shuffle: true, generator: new Generator(10) });
+  assert.notDeepEqual(epochs(other, 2), reference.slice(0, 2));
+  assert.equal(new DataLoader(w, { batchSize: 4 }).generator, undefined);
+});
+
+test('dropLast with shuffle: full batches only, distinct windows', () => {
+  manualSeed(1);
+  const l = new DataLoader(w, { batchSize: 4, dropLast: true, shuffle: true });
   assert.equal(l.length, 6); // ⌊27 / 4⌋
   const batches = [...l];
   assert.ok(batches.every((b) => b.index.length === 4));
   assert.equal(new Set(batches.flatMap((b) => Array.from(b.index))).size, 24);
-  const sub = new DataLoader(w, { batchSize: 2, indices: [3, 5, 8] });
-  assert.equal(sub.length, 2);
-  assert.deepEqual(epochIds(sub), [3, 5, 8]);
 });
 
 test('loader errors', () => {

@@ -7,13 +7,14 @@ import { SequenceRegressor } from '../../src/forecast/models.js';
 import { prepareData } from '../../src/forecast/prepare.js';
 import { evaluateLoss, type FitOptions, fit, type WindowBatch } from '../../src/forecast/train.js';
 import { manualSeed } from '../../src/index.js';
+import { Generator } from '../../src/tensor/random.js';
 
 const series = loadDataset(undefined, '2019-03-25:2020-12-31');
 const d = prepareData(series, { seqLen: 8 });
 const trainLoader = new DataLoader(d.windows, {
   batchSize: 16,
   shuffle: true,
-  seed: 1,
+  generator: new Generator(1),
   indices: d.split.train.windows,
 });
 const val: WindowBatch[] = [...new DataLoader(d.windows, { batchSize: 64, indices: d.split.val.windows })];
