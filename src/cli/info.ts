@@ -1,20 +1,46 @@
 /** `rnnlab info`: the tutorial's model printout (`for name, p in model.named_parameters(): print(name, ':', p.size())`). */
 import { Command } from 'commander';
-import { MODEL_KINDS, SequenceRegressor } from '../forecast/models.js';
+import {
+  MODEL_KINDS,
+  ModelConfigError,
+  modelParameterShapes,
+  resolveModelConfig,
+} from '../forecast/models.js';
 import { int } from './options.js';
 
+/** The `info` flag that sets each model-config field (for error messages). */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  inputSize: '--input',
+  outputSize: '--output',
+  hiddenSize: '--hidden',
+  numLayers: '--layers',
+  parameters: '--hidden or --layers',
+};
+
+/**
+ * The parameter names and shapes of the four models, computed from the config without building the models (so
+ * it takes no memory and no time whatever the sizes). Throws a ModelConfigError naming the `info` flag when a
+ * size is out of bounds or the parameters could not fit in WebAssembly memory.
+ */
 export function modelPrintout(input: number, output: number, hidden: number, layers: number): string {
   const lines: string[] = [];
   for (const kind of MODEL_KINDS) {
-    const m = new SequenceRegressor({
-      kind,
-      inputSize: input,
-      outputSize: output,
-      hiddenSize: hidden,
-      numLayers: layers,
-    });
+    let config: ReturnType<typeof resolveModelConfig>;
+    try {
+      config = resolveModelConfig({
+        kind,
+        inputSize: input,
+        outputSize: output,
+        hiddenSize: hidden,
+        numLayers: layers,
+      });
+    } catch (e) {
+      if (!(e instanceof ModelConfigError)) throw e;
+      throw new ModelConfigError(e.field, `${FLAG_OF[e.field] ?? e.field}: ${e.message}.`);
+    }
     lines.push(`${kind.toUpperCase()}(${input}, ${output}, ${hidden}, ${layers})`);
-    for (const [name, p] of m.namedParameters()) lines.push(`    ${name} : [${p.shape.join(', ')}]`);
+    for (const [name, shape] of modelParameterShapes(config))
+      lines.push(`    ${name} : [${shape.join(', ')}]`);
     lines.push('');
   }
   return lines.join('\n');

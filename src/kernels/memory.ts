@@ -4,7 +4,10 @@
  * Parameters, their gradients, optimizer state and the recurrent ops' saved activations live here, so kernels
  * read and write them in place. Blocks are 16-byte aligned (f32x4 loads). Freed blocks go to an exact-size
  * free list: training repeats the same shapes, so blocks are reused without fragmentation. Memory grows in
- * large steps and never shrinks.
+ * large steps and never shrinks, up to the wasm32 limit of 65536 pages × 64 KiB = 4 GiB.
+ *
+ * An allocation either succeeds or throws a `WasmMemoryError` and leaves the allocator exactly as it was: the
+ * request is checked against the limit, and the memory grown, before any bookkeeping moves.
  *
  * Growing the memory detaches every typed-array view of it; `WasmStorage.array()` re-creates its view when
  * that happens, so hold on to the storage (or the Tensor), not to a view, across allocations.
@@ -13,42 +16,121 @@ import { kernels } from './wasm.js';
 
 const PAGE = 65536;
 const ALIGN = 16;
-let top = align(kernels.heapBase());
+
+/** Largest WebAssembly (wasm32) memory: 65536 pages of 64 KiB = 4 GiB. */
+export const WASM_MEMORY_LIMIT_BYTES = 65536 * PAGE;
+
+/** A request for more WebAssembly memory than the 4 GiB limit (or the system) allows. */
+export class WasmMemoryError extends RangeError {
+  override name = 'WasmMemoryError';
+}
+
+const heapStart = align(kernels.heapBase());
+/** End of the highest block handed out so far; memory above it has never been used. */
+let top = heapStart;
 const freeLists = new Map<number, number[]>();
 const sizes = new Map<number, number>();
 
+/** n rounded up to a multiple of 16 (plain arithmetic: sizes may exceed 2³¹, where `&` would wrap). */
 function align(n: number): number {
-  return (n + ALIGN - 1) & ~(ALIGN - 1);
+  return Math.ceil(n / ALIGN) * ALIGN;
 }
 
 /** Bytes currently handed out (for leak checks). */
 export let allocatedBytes = 0;
 
+/** Bytes of WebAssembly memory one block of `floats` f32 slots takes (aligned to 16). */
+export function blockBytes(floats: number): number {
+  return align(Math.max(1, floats) * 4);
+}
+
+/** The end of the highest block ever handed out (the allocator's high-water mark), in bytes. */
+export function heapTop(): number {
+  return top;
+}
+
+/**
+ * The most bytes that further allocations could still get: the space above the high-water mark up to the
+ * 4 GiB limit plus the blocks in the free lists (reusable only by requests of their exact size).
+ */
+export function availableBytes(): number {
+  return WASM_MEMORY_LIMIT_BYTES - heapStart - allocatedBytes;
+}
+
+/** "1.50 GB"-style size for messages. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return `${bytes} bytes`;
+  if (bytes < 1e6) return `${bytes} bytes`;
+  const [unit, scale] = bytes < 1e9 ? ['MB', 1e6] : bytes < 1e12 ? ['GB', 1e9] : ['TB', 1e12];
+  return `${(bytes / scale).toPrecision(3)} ${unit}`;
+}
+
+/**
+ * Throws a WasmMemoryError unless `bytes` more could fit in WebAssembly memory. For up-front checks before a
+ * module allocates its blocks: `what` names what needs them (e.g. "LSTM(1, 100000) parameters"), `fix` says
+ * how to need less.
+ */
+export function checkFits(bytes: number, what: string, fix: string): void {
+  const free = availableBytes();
+  if (bytes <= free) return;
+  throw new WasmMemoryError(
+    `${what} need ${formatBytes(bytes)} of WebAssembly memory, but only ${formatBytes(free)} of its ` +
+      `${formatBytes(WASM_MEMORY_LIMIT_BYTES)} limit (65536 pages) is free. ${fix}`,
+  );
+}
+
 /**
  * Allocates `floats` f32 slots; returns a byte pointer. Zero-filled unless `zero` is false (for buffers the
  * caller or a kernel overwrites completely — skipping the fill matters for large workspaces).
+ * Throws a WasmMemoryError, changing nothing, when the block does not fit.
  */
 export function alloc(floats: number, zero = true): number {
-  const bytes = align(Math.max(1, floats) * 4);
+  if (!Number.isSafeInteger(floats) || floats < 0) {
+    throw new WasmMemoryError(
+      `rnnlab: cannot allocate ${floats} floats of WebAssembly memory: the size must be an integer >= 0`,
+    );
+  }
+  const bytes = blockBytes(floats);
   const list = freeLists.get(bytes);
   let ptr: number;
   if (list !== undefined && list.length > 0) {
     ptr = list.pop()!;
   } else {
+    ensureCapacity(top + bytes, bytes);
     ptr = top;
     top += bytes;
-    const have = kernels.memory.buffer.byteLength;
-    if (top > have) {
-      const need = top - have;
-      // Grow by at least 1/4 of the current size so repeated small allocations stay cheap.
-      const pages = Math.max(Math.ceil(need / PAGE), Math.ceil(have / PAGE / 4));
-      kernels.memory.grow(pages);
-    }
   }
   sizes.set(ptr, bytes);
   allocatedBytes += bytes;
-  if (zero) new Float32Array(kernels.memory.buffer, ptr, bytes >> 2).fill(0);
+  if (zero) new Float32Array(kernels.memory.buffer, ptr, bytes / 4).fill(0);
   return ptr;
+}
+
+/** Grows the memory so that it holds `end` bytes, or throws (memory unchanged) if it cannot. */
+function ensureCapacity(end: number, bytes: number): void {
+  const fail = (why: string): never => {
+    throw new WasmMemoryError(
+      `rnnlab: cannot allocate ${formatBytes(bytes)} of WebAssembly memory: ${why} ` +
+        `(${formatBytes(allocatedBytes)} in use, limit ${formatBytes(WASM_MEMORY_LIMIT_BYTES)}). ` +
+        'Use a smaller model, batch or sequence length.',
+    );
+  };
+  if (end > WASM_MEMORY_LIMIT_BYTES) fail('that would pass the 4 GiB limit of WebAssembly memory');
+  const have = kernels.memory.buffer.byteLength;
+  if (end <= have) return;
+  const needPages = Math.ceil((end - have) / PAGE);
+  const roomPages = (WASM_MEMORY_LIMIT_BYTES - have) / PAGE;
+  // Grow by at least 1/4 of the current size so repeated small allocations stay cheap.
+  const pages = Math.min(roomPages, Math.max(needPages, Math.ceil(have / PAGE / 4)));
+  try {
+    kernels.memory.grow(pages);
+  } catch {
+    try {
+      kernels.memory.grow(needPages);
+    } catch {
+      fail('the system refused to grow the memory (out of memory?)');
+    }
+  }
 }
 
 /** Returns a block to its free list. Freeing a pointer twice or one never allocated throws. */

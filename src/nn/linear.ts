@@ -1,4 +1,5 @@
 /** `Linear`: y = x Wᵀ + b on the last dim of x (any rank). W (out, in), b (out); init U(±1/√in) like PyTorch. */
+import { blockBytes, checkFits } from '../kernels/memory.js';
 import { linear } from '../tensor/ops/linear.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -27,10 +28,16 @@ export class Linear extends Module {
       if (!Number.isInteger(v) || v <= 0)
         throw new Error(`Linear: ${k} must be a positive integer, got ${v}`);
     }
+    const useBias = options.bias ?? true;
+    checkFits(
+      blockBytes(outFeatures * inFeatures) + (useBias ? blockBytes(outFeatures) : 0),
+      `Linear(${inFeatures}, ${outFeatures}): its parameters`,
+      'Use fewer in or out features.',
+    );
     const bound = 1 / Math.sqrt(inFeatures);
     this.weight = this.registerParameter('weight', new Parameter([outFeatures, inFeatures]));
     uniform_(this.weight, -bound, bound);
-    this.bias = this.registerParameter('bias', (options.bias ?? true) ? new Parameter([outFeatures]) : null);
+    this.bias = this.registerParameter('bias', useBias ? new Parameter([outFeatures]) : null);
     if (this.bias) uniform_(this.bias, -bound, bound);
   }
 

@@ -60,44 +60,48 @@ export abstract class Module {
 
   /**
    * Copies values into the parameters. Strict by default: every parameter must be present with its exact
-   * shape and no unknown names may appear; otherwise an Error lists every problem. Non-strict skips
-   * missing and unexpected names but still rejects shape mismatches.
+   * shape and no unknown names may appear; otherwise an Error lists every problem (at most
+   * `MAX_LISTED` names per list, each cut to 100 characters). Non-strict skips missing and unexpected names but
+   * still rejects shape mismatches and data whose length does not match its shape.
    */
   loadStateDict(
     state: StateDict,
     options: { strict?: boolean } = {},
   ): { missing: string[]; unexpected: string[] } {
+    const where = `loadStateDict into ${this.constructor.name}`;
+    if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+      throw new Error(
+        `${where}: expected an object of parameter name → tensor (or { shape, data }), got ` +
+          `${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}. ` +
+          'Pass e.g. model.stateDict() or the tensors of readSafetensorsFile(path).',
+      );
+    }
     const strict = options.strict ?? true;
     const own = new Map(this.namedParameters());
-    const missing = [...own.keys()].filter((k) => !(k in state));
+    const missing = [...own.keys()].filter((k) => !Object.hasOwn(state, k));
     const unexpected = Object.keys(state).filter((k) => !own.has(k));
     const mismatched: string[] = [];
     for (const [name, p] of own) {
-      const v = state[name];
-      if (v === undefined) continue;
-      const shape = v instanceof Tensor ? v.shape : v.shape;
-      const n = v instanceof Tensor ? v.numel() : v.data.length;
-      if (formatShape(shape) !== formatShape(p.shape) || n !== numel(p.shape)) {
-        mismatched.push(
-          `size mismatch for ${name}: expected ${formatShape(p.shape)}, got ${formatShape(shape)}`,
-        );
-      }
+      if (!Object.hasOwn(state, name)) continue;
+      const problem = stateValueProblem(state[name], p.shape);
+      if (problem !== null) mismatched.push(`${problem[0]} for ${clip(name)}: ${problem[1]}`);
     }
     const problems = [
-      ...(strict && missing.length ? [`missing keys: ${missing.join(', ')}`] : []),
-      ...(strict && unexpected.length ? [`unexpected keys: ${unexpected.join(', ')}`] : []),
-      ...mismatched,
+      ...(strict && missing.length ? [`missing keys: ${listNames(missing)}`] : []),
+      ...(strict && unexpected.length ? [`unexpected keys: ${listNames(unexpected)}`] : []),
+      ...mismatched.slice(0, MAX_LISTED),
+      ...(mismatched.length > MAX_LISTED ? [`… and ${mismatched.length - MAX_LISTED} more mismatches`] : []),
     ];
     if (problems.length > 0) {
       throw new Error(
-        `loadStateDict: error(s) loading state dict into ${this.constructor.name}:\n  ${problems.join('\n  ')}\n` +
-          `  expected names: ${[...own.keys()].join(', ')}`,
+        `${where}: error(s) loading state dict:\n  ${problems.join('\n  ')}\n` +
+          `  expected names: ${listNames([...own.keys()])}`,
       );
     }
     noGrad(() => {
       for (const [name, p] of own) {
         const v = state[name];
-        if (v !== undefined) p.copy_(v instanceof Tensor ? v.data : v.data);
+        if (v !== undefined) p.copy_(v.data);
       }
     });
     return { missing, unexpected };
@@ -120,4 +124,64 @@ export abstract class Module {
       else p.grad?.zero_();
     }
   }
+}
+
+/** Most names (or mismatches) a loadStateDict error lists before "… and N more". */
+const MAX_LISTED = 20;
+
+/** `name` cut to 100 characters, so a hostile state dict cannot make a huge message. */
+function clip(name: string): string {
+  return name.length > 100 ? `${name.slice(0, 100)}…` : name;
+}
+
+function listNames(names: string[]): string {
+  const shown = names.slice(0, MAX_LISTED).map(clip).join(', ');
+  return names.length > MAX_LISTED ? `${shown}, … and ${names.length - MAX_LISTED} more` : shown;
+}
+
+/** Why `v` cannot be loaded into a parameter of `shape` ([kind, detail]), or null if it can. */
+function stateValueProblem(v: unknown, shape: readonly number[]): [string, string] | null {
+  if (v instanceof Tensor) {
+    return formatShape(v.shape) === formatShape(shape)
+      ? null
+      : ['size mismatch', `expected ${formatShape(shape)}, got ${formatShape(v.shape)}`];
+  }
+  if (typeof v !== 'object' || v === null) {
+    return ['bad value', `${v === null ? 'null' : typeof v}; expected a Tensor or { shape, data }`];
+  }
+  const { shape: s, data } = v as { shape?: unknown; data?: unknown };
+  if (!Array.isArray(s) || !s.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    return [
+      'bad shape',
+      `${describeValue(s)}; expected an array of non-negative integers like ${formatShape(shape)}`,
+    ];
+  }
+  if (formatShape(s) !== formatShape(shape)) {
+    return ['size mismatch', `expected ${formatShape(shape)}, got ${describeValue(s)}`];
+  }
+  const length = (data as { length?: unknown } | null | undefined)?.length;
+  if (typeof data !== 'object' || data === null || typeof length !== 'number') {
+    return [
+      'bad data',
+      `${describeValue(data)}; expected an array or typed array of ${numel(shape)} numbers`,
+    ];
+  }
+  if (length !== numel(shape)) {
+    return [
+      'data length mismatch',
+      `shape ${formatShape(shape)} needs ${numel(shape)} values, but data has ${length}`,
+    ];
+  }
+  return null;
+}
+
+/** A short description of a value for messages (at most ~60 characters of it). */
+function describeValue(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  if (Array.isArray(x)) {
+    const text = `[${x.slice(0, 8).map(String).join(', ')}${x.length > 8 ? ', …' : ''}]`;
+    return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  }
+  if (typeof x === 'object') return ArrayBuffer.isView(x) ? x.constructor.name : 'an object';
+  return `${typeof x} ${String(x).slice(0, 60)}`;
 }

@@ -10,6 +10,7 @@
  * G = 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n). All drawn from U(−1/√H, 1/√H).
  * The whole stack runs as one fused op (see functional/recurrent.ts); dropout applies between layers in training.
  */
+import { blockBytes, checkFits } from '../kernels/memory.js';
 import type { CellMode } from '../kernels/recurrent.js';
 import { reshape } from '../tensor/ops/view.js';
 import { formatShape } from '../tensor/shape.js';
@@ -92,6 +93,7 @@ abstract class RNNBase extends Module {
     const D = this.bidirectional ? 2 : 1;
     const Hout = this.hOut;
     const bound = 1 / Math.sqrt(H);
+    this.checkParameterMemory(G);
     for (let l = 0; l < this.numLayers; l++) {
       const dirs: LayerParams[] = [];
       for (let d = 0; d < D; d++) {
@@ -110,6 +112,28 @@ abstract class RNNBase extends Module {
       }
       this.layers.push(dirs);
     }
+  }
+
+  /**
+   * Throws a WasmMemoryError naming this module before anything is allocated if its parameters cannot fit
+   * in WebAssembly memory: per layer l and direction, G·H·(I_l + Hout + 2) (+ P·H with projections) floats.
+   */
+  private checkParameterMemory(G: number): void {
+    const H = this.hiddenSize;
+    const D = this.numDirections;
+    const Hout = this.hOut;
+    const layerBytes = (inputs: number): number =>
+      blockBytes(G * H * inputs) +
+      blockBytes(G * H * Hout) +
+      (this.bias ? 2 * blockBytes(G * H) : 0) +
+      (this.projSize > 0 ? blockBytes(this.projSize * H) : 0);
+    const bytes = D * (layerBytes(this.inputSize) + (this.numLayers - 1) * layerBytes(D * Hout));
+    checkFits(
+      bytes,
+      `${this.constructor.name}(inputSize ${this.inputSize}, hiddenSize ${H}, numLayers ${this.numLayers}` +
+        `${D === 2 ? ', bidirectional' : ''}${this.projSize > 0 ? `, projSize ${this.projSize}` : ''}): its parameters`,
+      'Use a smaller hiddenSize, numLayers or inputSize.',
+    );
   }
 
   /** Features of h: projSize if set, else hiddenSize. */

@@ -14,11 +14,14 @@
  * Writing always produces F32 and keeps the caller's tensor order (the reference writer sorts by
  * dtype then name; readers accept any order). Reading accepts F32, F64, F16 and BF16 and returns
  * float32 (F64 rounded to nearest float32). Decoded tensors are listed in data-offset order; note that
- * a JS object lists integer-like names ("0", "1") before all others.
+ * a JS object lists integer-like names ("0", "1") before all others. Reading rejects non-finite values (NaN, ±∞)
+ * unless `allowNonFinite` is set: rnnlab's models cannot use them. Every reading error is a `SafetensorsError`
+ * whose message starts with the source name, quotes names escaped and cut short, and stays under ~1 KB.
  * No engine types here: tensors are `{ shape, data: Float32Array }`.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { writeFileAtomicSync } from '../util/atomic_write.js';
+import { printable } from '../util/printable.js';
 
 /** One tensor: its shape (outermost first; [] for a scalar) and its elements in row-major order. */
 export interface SafetensorsTensor {
@@ -34,6 +37,21 @@ export interface SafetensorsContents {
 
 /** Largest header accepted when reading, as in the reference implementation (100 MB). */
 export const MAX_HEADER_BYTES = 100_000_000;
+
+/** Largest file `readSafetensorsFile` reads (Node reads at most 2 GiB into one buffer). */
+export const MAX_FILE_BYTES = 2 ** 31 - 1;
+
+/** A safetensors file or buffer that cannot be read: the message names the source, the problem and the fix. */
+export class SafetensorsError extends Error {
+  override name = 'SafetensorsError';
+}
+
+export interface DecodeOptions {
+  /** Accept NaN and ±∞ tensor values (default false: they are an error naming the tensor and element). */
+  allowNonFinite?: boolean;
+  /** Largest header to parse (default MAX_HEADER_BYTES); a reader that knows its files are small sets less. */
+  maxHeaderBytes?: number;
+}
 
 const METADATA_KEY = '__metadata__';
 
@@ -104,9 +122,13 @@ export function encodeSafetensors(
  * Parses safetensors bytes. `sourceName` (usually the file path) starts every error message.
  * Validates the whole header and layout before reading any tensor (see the module comment).
  */
-export function decodeSafetensors(bytes: Uint8Array, sourceName = 'safetensors buffer'): SafetensorsContents {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  sourceName = 'safetensors buffer',
+  options: DecodeOptions = {},
+): SafetensorsContents {
   const fail = (problem: string): never => {
-    throw new Error(`${sourceName}: ${problem}`);
+    throw new SafetensorsError(`${printable(sourceName, 200)}: ${problem}`);
   };
   const notSafetensors = 'it is truncated or not a safetensors file; re-save or re-download it';
   if (bytes.length < 8) {
@@ -121,10 +143,9 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName = 'safetensors b
     );
   }
   const n = Number(n64);
-  if (n > MAX_HEADER_BYTES) {
-    fail(
-      `header is ${n} bytes, above the ${MAX_HEADER_BYTES}-byte limit of safetensors readers; ${notSafetensors}`,
-    );
+  const maxHeader = Math.min(options.maxHeaderBytes ?? MAX_HEADER_BYTES, MAX_HEADER_BYTES);
+  if (n > maxHeader) {
+    fail(`header is ${n} bytes, above the ${maxHeader}-byte limit of this reader; ${notSafetensors}`);
   }
 
   let text: string;
@@ -137,13 +158,13 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName = 'safetensors b
   try {
     header = JSON.parse(text);
   } catch (e) {
-    return fail(`header is not valid JSON (${(e as Error).message}); ${notSafetensors}`);
+    return fail(`header is not valid JSON (${printable((e as Error).message, 160)}); ${notSafetensors}`);
   }
   if (!isPlainObject(header)) {
     return fail(`header is JSON ${describe(header)}, not an object of tensor entries; ${notSafetensors}`);
   }
 
-  const metadata: Record<string, string> = {};
+  const metadataEntries: Array<[string, string]> = [];
   const rawMetadata = header[METADATA_KEY];
   if (rawMetadata !== undefined) {
     if (!isPlainObject(rawMetadata)) {
@@ -152,13 +173,15 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName = 'safetensors b
     for (const [key, value] of Object.entries(rawMetadata as Record<string, unknown>)) {
       if (typeof value !== 'string') {
         fail(
-          `${METADATA_KEY}["${key}"] is ${describe(value)}; safetensors metadata values must be strings ` +
+          `${METADATA_KEY}[${quote(key)}] is ${describe(value)}; safetensors metadata values must be strings ` +
             '(the writer should store String(value) or JSON.stringify(value))',
         );
       }
-      metadata[key] = value as string;
+      metadataEntries.push([key, value as string]);
     }
   }
+  // fromEntries defines own properties, so a key such as "__proto__" stays an ordinary entry.
+  const metadata: Record<string, string> = Object.fromEntries(metadataEntries);
 
   interface Entry {
     name: string;
@@ -170,7 +193,7 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName = 'safetensors b
   const entries: Entry[] = [];
   for (const [name, raw] of Object.entries(header)) {
     if (name === METADATA_KEY) continue;
-    const where = `tensor "${name}"`;
+    const where = `tensor ${quote(name)}`;
     if (!isPlainObject(raw)) {
       fail(`${where} is ${describe(raw)}; expected {"dtype", "shape", "data_offsets"}`);
     }
@@ -180,7 +203,7 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName = 'safetensors b
     const size = DTYPE_BYTES[dtype as string];
     if (size === undefined) {
       fail(
-        `${where} has dtype "${dtype}", which this reader does not support; supported: ` +
+        `${where} has dtype ${quote(dtype as string)}, which this reader does not support; supported: ` +
           `${Object.keys(DTYPE_BYTES).join(', ')} — convert the tensor to float32 before saving`,
       );
     }
@@ -218,7 +241,7 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName = 'safetensors b
   for (const e of entries) {
     if (e.end > dataBytes) {
       fail(
-        `tensor "${e.name}" has data_offsets [${e.begin}, ${e.end}], outside the ${dataBytes}-byte data ` +
+        `tensor ${quote(e.name)} has data_offsets [${e.begin}, ${e.end}], outside the ${dataBytes}-byte data ` +
           'section; the header is corrupt — re-save the file',
       );
     }
@@ -230,13 +253,13 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName = 'safetensors b
     if (e.begin < covered) {
       const prev = entries[i - 1]!;
       fail(
-        `tensors "${prev.name}" [${prev.begin}, ${prev.end}] and "${e.name}" [${e.begin}, ${e.end}] have ` +
+        `tensors ${quote(prev.name)} [${prev.begin}, ${prev.end}] and ${quote(e.name)} [${e.begin}, ${e.end}] have ` +
           'overlapping data_offsets; the header is corrupt — re-save the file',
       );
     }
     if (e.begin > covered) {
       fail(
-        `data bytes [${covered}, ${e.begin}) before tensor "${e.name}" belong to no tensor; safetensors ` +
+        `data bytes [${covered}, ${e.begin}) before tensor ${quote(e.name)} belong to no tensor; safetensors ` +
           'requires contiguous tensor data — re-save the file',
       );
     }
@@ -249,47 +272,67 @@ export function decodeSafetensors(bytes: Uint8Array, sourceName = 'safetensors b
     );
   }
 
-  const decoded = entries.map((e): [string, SafetensorsTensor] => [
-    e.name,
-    { shape: e.shape, data: readFloats(view, dataStart + e.begin, e.end - e.begin, e.dtype) },
-  ]);
+  const decoded = entries.map((e): [string, SafetensorsTensor] => {
+    const data = readFloats(bytes, dataStart + e.begin, e.end - e.begin, e.dtype);
+    if (!options.allowNonFinite) {
+      const i = data.findIndex((x) => !Number.isFinite(x));
+      if (i >= 0) {
+        fail(
+          `tensor ${quote(e.name)} holds ${data[i]} at element ${i} of ${data.length}; rnnlab needs finite ` +
+            'values — the training that wrote it diverged or the file is damaged. Retrain (e.g. with a lower ' +
+            'learning rate), or read it with { allowNonFinite: true }',
+        );
+      }
+    }
+    return [e.name, { shape: e.shape, data }];
+  });
   return { tensors: Object.fromEntries(decoded), metadata };
 }
 
 /**
- * Writes `encodeSafetensors(tensors, metadata)` to `path` atomically: the bytes go to a temporary file
- * in the same directory, are flushed to disk, and the temporary file is renamed over `path`, so readers
- * see either the old file or the complete new one.
+ * Writes `encodeSafetensors(tensors, metadata)` to `path` with the atomic writer (util/atomic_write.ts): a temp
+ * file in the same folder, fsynced, renamed over `path`, the folder fsynced; readers see either the old file or
+ * the complete new one. The parent folder must exist; an existing `path` must be a regular file (a symbolic link
+ * is followed). Errors (AtomicWriteError) name `path`, never the temp file.
  */
 export function writeSafetensorsFile(
   path: string,
   tensors: Record<string, SafetensorsTensor>,
   metadata: Record<string, string> = {},
 ): void {
-  const bytes = encodeSafetensors(tensors, metadata);
-  const tmp = join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`,
-  );
-  try {
-    const fd = openSync(tmp, 'wx');
-    try {
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomicSync(path, encodeSafetensors(tensors, metadata));
 }
 
-/** Reads and decodes a safetensors file; errors name `path`. */
-export function readSafetensorsFile(path: string): SafetensorsContents {
-  return decodeSafetensors(readFileSync(path), path);
+/**
+ * Reads and decodes a safetensors file; errors (SafetensorsError) name `path`. Only regular files up to
+ * MAX_FILE_BYTES are read, so a device or FIFO given by mistake fails at once instead of reading forever.
+ */
+export function readSafetensorsFile(path: string, options: DecodeOptions = {}): SafetensorsContents {
+  let bytes: Uint8Array;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) {
+      throw new SafetensorsError(
+        `${printable(path, 200)}: is ${stat.isDirectory() ? 'a directory' : 'not a regular file'}; give the path of a .safetensors file`,
+      );
+    }
+    if (stat.size > MAX_FILE_BYTES) {
+      throw new SafetensorsError(
+        `${printable(path, 200)}: file is ${stat.size} bytes, more than the ${MAX_FILE_BYTES} bytes this reader handles; ` +
+          'it is not an rnnlab checkpoint (those are a few MB)',
+      );
+    }
+    bytes = readFileSync(path);
+  } catch (e) {
+    if (e instanceof SafetensorsError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const fix =
+      code === 'ENOENT' ? 'check the path' : code === 'EACCES' ? 'check its permissions' : 'check the file';
+    throw new SafetensorsError(
+      `${printable(path, 200)}: cannot read it (${printable((e as Error).message, 160)}); ${fix}`,
+    );
+  }
+  return decodeSafetensors(bytes, path, options);
 }
 
 /** Π shape, or undefined if shape is not an array of non-negative safe integers with a safe product. */
@@ -307,6 +350,11 @@ function isByteOffset(x: unknown): x is number {
   return Number.isSafeInteger(x) && (x as number) >= 0;
 }
 
+/** `s` in double quotes, control characters escaped and cut to 80 characters (see util/printable). */
+function quote(s: string): string {
+  return `"${printable(s, 80)}"`;
+}
+
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
@@ -315,14 +363,22 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 function describe(x: unknown): string {
   if (x === undefined) return 'missing';
   if (x === null) return 'null';
-  if (Array.isArray(x)) return `an array (${JSON.stringify(x).slice(0, 60)})`;
+  if (Array.isArray(x)) return `an array (${printable(JSON.stringify(x.slice(0, 20)), 60)})`;
   if (typeof x === 'object') return 'an object';
-  return `a ${typeof x} (${JSON.stringify(x).slice(0, 60)})`;
+  return `a ${typeof x} (${printable(JSON.stringify(x), 60)})`;
 }
 
-/** Reads `byteLength` bytes at `pos` as little-endian `dtype` elements, converted to float32. */
-function readFloats(view: DataView, pos: number, byteLength: number, dtype: string): Float32Array {
+/** True on little-endian hosts, where F32 data can be copied byte for byte. */
+const LITTLE_ENDIAN = new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f;
+
+/** Reads `byteLength` bytes at `pos` of `bytes` as little-endian `dtype` elements, converted to float32. */
+function readFloats(bytes: Uint8Array, pos: number, byteLength: number, dtype: string): Float32Array {
   const out = new Float32Array(byteLength / DTYPE_BYTES[dtype]!);
+  if (dtype === 'F32' && LITTLE_ENDIAN) {
+    new Uint8Array(out.buffer).set(bytes.subarray(pos, pos + byteLength));
+    return out;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < out.length; i++) {
     switch (dtype) {
       case 'F32':

@@ -5,14 +5,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { loadCheckpoint, saveCheckpoint } from '../../src/forecast/checkpoint.js';
+import { type CheckpointData, loadCheckpoint, saveCheckpoint } from '../../src/forecast/checkpoint.js';
 import { SequenceRegressor } from '../../src/forecast/models.js';
 import { predictLast } from '../../src/forecast/predict.js';
 import { manualSeed } from '../../src/index.js';
 import { writeSafetensorsFile } from '../../src/nn/safetensors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnlab-ckpt-'));
-const data = {
+const data: CheckpointData = {
   target: 'close',
   features: ['close'],
   seqLen: 4,
@@ -58,7 +58,7 @@ describe('checkpoint', () => {
       () => loadCheckpoint(path),
       (e: Error) =>
         e.message.startsWith(path) &&
-        /size mismatch for lstm.weight_ih_l0: expected \[64, 1\], got \[32, 1\]/.test(e.message),
+        /size mismatch: lstm.weight_ih_l0 is \[32, 1\], expected \[64, 1\]/.test(e.message),
     );
   });
 
@@ -67,7 +67,7 @@ describe('checkpoint', () => {
     writeSafetensorsFile(path, { w: { shape: [1], data: Float32Array.of(1) } }, {});
     assert.throws(
       () => loadCheckpoint(path),
-      /metadata.format is undefined, expected "rnnlab-checkpoint\/v1"/,
+      /metadata "format" is missing, expected "rnnlab-checkpoint\/v1"/,
     );
   });
 

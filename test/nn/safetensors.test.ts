@@ -7,10 +7,14 @@ import {
   decodeSafetensors,
   encodeSafetensors,
   readSafetensorsFile,
+  SafetensorsError,
   writeSafetensorsFile,
 } from '../../src/nn/safetensors.js';
 
 const ascii = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
+
+/** Whether `s` holds a C0 control character (ESC, BEL, newline, …) that a terminal would act on. */
+const hasControlChars = (s: string) => Array.from(s).some((c) => c.charCodeAt(0) < 0x20);
 
 /** A safetensors file built by hand: u64 LE length, the header text padded with spaces to 8n, data. */
 function buildFile(header: string, data: number[] = []): Uint8Array {
@@ -24,11 +28,12 @@ function buildFile(header: string, data: number[] = []): Uint8Array {
 const W_HEADER = '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
 const W_DATA = [0x00, 0x00, 0xc0, 0x3f, 0x00, 0x00, 0x00, 0xc0];
 
-function decodeError(bytes: Uint8Array): string {
+function decodeError(bytes: Uint8Array, options = {}): string {
   try {
-    decodeSafetensors(bytes, 'x.safetensors');
+    decodeSafetensors(bytes, 'x.safetensors', options);
   } catch (e) {
-    return (e as Error).message;
+    assert.ok(e instanceof SafetensorsError, `not a SafetensorsError: ${e}`);
+    return e.message;
   }
   assert.fail('decodeSafetensors accepted a corrupt file');
 }
@@ -83,7 +88,7 @@ test('round trip keeps order, shapes (scalar, empty), values and metadata', () =
     'linear.bias': { shape: [1], data: Float32Array.from([Number.POSITIVE_INFINITY]) },
   };
   const metadata = { format: 'pt', epochs: '20', note: 'ünïcode ✓' };
-  const back = decodeSafetensors(encodeSafetensors(tensors, metadata), 'mem');
+  const back = decodeSafetensors(encodeSafetensors(tensors, metadata), 'mem', { allowNonFinite: true });
   assert.deepEqual(Object.keys(back.tensors), ['rnn.weight_ih_l0', 'scalar', 'empty', 'linear.bias']);
   assert.deepEqual(back.tensors, tensors);
   assert.deepEqual(back.metadata, metadata);
@@ -124,7 +129,7 @@ test('reads F64, F16 and BF16 as float32', () => {
     // BF16 is the top half of a float32: 1.5 = 0x3FC0, −2 = 0xC000, 1.0 + 2^−7 = 0x3F81.
     0xc0, 0x3f, 0x00, 0xc0, 0x81, 0x3f,
   ];
-  const t = decodeSafetensors(buildFile(header, data), 'mem').tensors;
+  const t = decodeSafetensors(buildFile(header, data), 'mem', { allowNonFinite: true }).tensors;
   assert.deepEqual(t.d!.data, Float32Array.from([1.5, Math.fround(0.1)]));
   assert.deepEqual(t.h!.data, Float32Array.from([1, -2, 0.5, 2 ** -24, Number.POSITIVE_INFINITY]));
   assert.deepEqual(t.b!.data, Float32Array.from([1.5, -2, 1 + 2 ** -7]));
@@ -324,4 +329,69 @@ test('corrupt: metadata that is not an object', () => {
     decodeError(buildFile('{"__metadata__":["pt"]}')),
     /"__metadata__" is an array \(\["pt"\]\); it must be an object of string values/,
   );
+});
+
+test('non-finite values: an error naming tensor, element and value unless allowNonFinite', () => {
+  // F32 NaN = 0x7FC00000 as element 1 of "w" (bytes 00 00 C0 7F).
+  const header = '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
+  const bytes = buildFile(header, [0, 0, 0x80, 0x3f, 0, 0, 0xc0, 0x7f]);
+  assert.match(
+    decodeError(bytes),
+    /^x\.safetensors: tensor "w" holds NaN at element 1 of 2; rnnlab needs finite values.*allowNonFinite: true/,
+  );
+  const t = decodeSafetensors(bytes, 'mem', { allowNonFinite: true }).tensors.w!;
+  assert.equal(t.data[0], 1);
+  assert.ok(Number.isNaN(t.data[1]));
+  // F16 −∞ = 0xFC00.
+  const half = buildFile('{"h":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}', [0x00, 0xfc]);
+  assert.match(decodeError(half), /tensor "h" holds -Infinity at element 0 of 1/);
+});
+
+test('names in messages: control characters escaped, long names cut, message bounded', () => {
+  const evil = `\u001b]0;owned\u0007${'x'.repeat(5000)}`;
+  const header = JSON.stringify({ [evil]: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } });
+  const message = decodeError(buildFile(header, new Array(8).fill(0)));
+  assert.ok(!hasControlChars(message), message);
+  assert.match(
+    message,
+    /^x\.safetensors: tensor "\\x1b\]0;owned\\x07x+… \(\d+ more characters\)" has dtype "I64"/,
+  );
+  assert.ok(message.length < 400, `${message.length} characters`);
+  // A JSON syntax error quoting the bad byte does not echo it raw either.
+  assert.ok(!hasControlChars(decodeError(buildFile('{"a":\u001b[2J}'))));
+});
+
+test('a "__proto__" metadata key stays an ordinary entry', () => {
+  const back = decodeSafetensors(buildFile('{"__metadata__":{"__proto__":"x","k":"v"}}'), 'mem');
+  assert.deepEqual(Object.keys(back.metadata), ['__proto__', 'k']);
+  assert.equal(Object.getPrototypeOf(back.metadata), Object.prototype);
+});
+
+test('maxHeaderBytes: a reader can refuse large headers before parsing them', () => {
+  const bytes = buildFile(W_HEADER, W_DATA); // header padded to 56 bytes
+  assert.match(decodeError(bytes, { maxHeaderBytes: 48 }), /header is 56 bytes, above the 48-byte limit/);
+  assert.deepEqual(decodeSafetensors(bytes, 'mem', { maxHeaderBytes: 56 }).tensors.w!.shape, [2]);
+});
+
+test('readSafetensorsFile: a missing path, a directory or a device fail at once naming the path', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-st-'));
+  try {
+    const cases: Array<[string, RegExp]> = [
+      [
+        join(dir, 'nope.safetensors'),
+        /: cannot read it \(ENOENT: no such file or directory.*\); check the path$/,
+      ],
+      [dir, /: is a directory; give the path of a \.safetensors file$/],
+      ['/dev/zero', /: is not a regular file; give the path of a \.safetensors file$/],
+    ];
+    for (const [path, pattern] of cases) {
+      assert.throws(
+        () => readSafetensorsFile(path),
+        (e: Error) =>
+          e instanceof SafetensorsError && e.message.startsWith(`${path}: `) && pattern.test(e.message),
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
