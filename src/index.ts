@@ -3,7 +3,10 @@
  *
  *   import { tensor, zeros, noGrad, manualSeed, nn, optim } from 'rnnlab';
  */
+
+export { WasmMemoryError } from './kernels/memory.js';
 export * as nn from './nn/index.js';
+export { SafetensorsError } from './nn/safetensors.js';
 export * as optim from './optim/index.js';
 export {
   arange,

@@ -8,7 +8,7 @@ import { checkpointDataOf, saveCheckpoint } from '../forecast/checkpoint.js';
 import type { EvalSet } from '../forecast/evaluation.js';
 import { calibrateIntervals } from '../forecast/intervals.js';
 import type { ModelJob, ModelResult } from '../forecast/job.js';
-import type { ModelKind } from '../forecast/models.js';
+import { ModelConfigError, type ModelKind, resolveModelConfig } from '../forecast/models.js';
 import { type PreparedData, prepareData, type ScalerKind } from '../forecast/prepare.js';
 import { printable } from '../util/printable.js';
 
@@ -112,6 +112,39 @@ export function prepare(series: PriceSeries, f: DataFlags): PreparedData {
     scaler: f.scaler,
     fractions: f.split,
   });
+}
+
+/** The train/compare flag that sets each model-config field (for error messages). */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  hiddenSize: '--hidden',
+  numLayers: '--layers',
+  dropout: '--dropout',
+  nonlinearity: '--nonlinearity',
+  inputSize: '--features',
+  parameters: '--hidden or --layers',
+};
+
+/**
+ * Checks every model's config (sizes, bounds, memory) before any training, so an absurd --hidden fails at once
+ * naming the flag rather than inside a worker.
+ */
+export function checkModelFlags(kinds: readonly ModelKind[], d: PreparedData, t: TrainFlags): void {
+  for (const kind of kinds) {
+    try {
+      resolveModelConfig({
+        kind,
+        inputSize: d.windows.features,
+        outputSize: 1,
+        hiddenSize: t.hidden,
+        numLayers: t.layers,
+        nonlinearity: t.nonlinearity,
+        dropout: t.dropout,
+      });
+    } catch (e) {
+      if (!(e instanceof ModelConfigError)) throw e;
+      throw new ModelConfigError(e.field, `${FLAG_OF[e.field] ?? e.field}: ${e.message}`);
+    }
+  }
 }
 
 /** One job per model kind and seed (seeds outermost); seed S of a kind is the same run in train and compare. */

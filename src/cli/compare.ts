@@ -14,6 +14,7 @@ import { formatMetricsTable, formatVerdict } from '../report/table.js';
 import { checkReportFolder, writeReport } from '../report/write.js';
 import { printable } from '../util/printable.js';
 import {
+  checkModelFlags,
   type DataFlags,
   describeRows,
   loadSeries,
@@ -107,6 +108,7 @@ export function compareCommand(): Command {
       const seeds = resolveSeeds(f.seed, f.seeds);
       const loaded = loadSeries(f, warn);
       const d = prepare(loaded.series, f);
+      checkModelFlags(f.models, d, f);
       const jobs = makeJobs(f.models, seeds, f);
       const workers = f.workers ?? defaultWorkers(jobs.length);
       if (!f.quiet) {

@@ -6,6 +6,7 @@ import { MODEL_KINDS, type ModelKind } from '../forecast/models.js';
 import { formatMetricsTable, formatVerdict } from '../report/table.js';
 import { printable } from '../util/printable.js';
 import {
+  checkModelFlags,
   type DataFlags,
   describeRows,
   loadSeries,
@@ -56,6 +57,7 @@ export function trainCommand(): Command {
       const savePath = f.save ? checkOutputFile(f.save, '--save') : undefined;
       const loaded = loadSeries(f, warn);
       const d = prepare(loaded.series, f);
+      checkModelFlags([f.model], d, f);
       if (!f.quiet) log(describeRows(loaded));
       const batches = Math.ceil(d.split.train.windows.length / f.batchSize);
       const progress = new TrainingProgress([f.model], f.epochs, batches, {

@@ -7,6 +7,7 @@ export { MSELoss, type Reduction } from './loss.js';
 export { Module, type StateDict, type StateValue } from './module.js';
 export { Parameter } from './parameter.js';
 export { GRU, LSTM, type LSTMOptions, RNN, type RNNBaseOptions, type RNNOptions } from './rnn.js';
+export { SafetensorsError } from './safetensors.js';
 export { clipGradNorm } from './utils/clip_grad.js';
 
 import { clipGradNorm } from './utils/clip_grad.js';

@@ -255,6 +255,12 @@ describe('rnnlab CLI', () => {
     assert.equal(missing.code, 1);
     assert.match(missing.err, /nope\.csv/);
     assert.doesNotMatch(missing.err, /\n\s+at /);
+    const huge = run('train', '--hidden', '100000', '--epochs', '1');
+    assert.equal(huge.code, 1);
+    assert.match(huge.err, /--hidden: hiddenSize must be an integer in \[1, 65536\], got 100000/);
+    const badSeed = run('compare', '--seed', '1e300');
+    assert.notEqual(badSeed.code, 0);
+    assert.match(badSeed.err, /expected an integer seed from 0 to 4294967295, got '1e300'/);
     const badModel = run('compare', '--models', 'lstm,transformer');
     assert.notEqual(badModel.code, 0);
     assert.match(badModel.err, /unknown model 'transformer'; choose from drnn, brnn, lstm, gru/);
