@@ -1,0 +1,139 @@
+/**
+ * The comparison: train every model on every seed (in parallel on worker threads when cores allow), forecast the
+ * validation and test splits, compute the baselines on the same windows, and summarise everything in price units
+ * (seed spreads and ensembles, significance against naive, conformal intervals, the verdict).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type EvalSet, evalSet } from '../forecast/evaluation.js';
+import { type JobEvent, type ModelJob, type ModelResult, runModelJob } from '../forecast/job.js';
+import type { ModelKind } from '../forecast/models.js';
+import type { PreparedData } from '../forecast/prepare.js';
+import type { CompareResults } from '../forecast/results.js';
+import { type ScoredForecast, summarize } from '../forecast/summary.js';
+import { sharedKernels } from '../kernels/wasm.js';
+
+export interface CompareResult {
+  data: PreparedData;
+  /** The scored test windows and the validation windows that calibrate the intervals. */
+  eval: EvalSet;
+  val: EvalSet;
+  /** One run per model kind and seed, in the order of the jobs. */
+  models: ModelResult[];
+  /** Everything results.json holds: rows, tests, intervals, verdict. */
+  results: CompareResults;
+  /** Seed ensembles and baselines with their test forecasts (N, H) and interval bounds. */
+  forecasts: ScoredForecast[];
+  /** Per-step MAE/RMSE for every forecaster (when H > 1). */
+  horizonErrors: Array<{ model: string; step: number; mae: number; rmse: number }>;
+  workers: number;
+  wallSeconds: number;
+}
+
+/** How many worker threads to use for `jobs` models: one per core, at most one per model; 0 = in-process. */
+export function defaultWorkers(jobs: number): number {
+  const cores = availableParallelism();
+  return cores > 1 && jobs > 1 ? Math.min(cores, jobs) : 0;
+}
+
+/** Runs jobs on up to `workers` threads (0 = sequentially in this thread), keeping the input order. */
+export async function runJobs(
+  d: PreparedData,
+  jobs: ModelJob[],
+  workers: number,
+  onEvent?: (e: JobEvent) => void,
+): Promise<ModelResult[]> {
+  if (workers <= 0) return jobs.map((j) => runModelJob(d, j, onEvent));
+  const results = new Array<ModelResult>(jobs.length);
+  let next = 0;
+  const url = new URL('./worker.js', import.meta.url);
+  const lane = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await new Promise<ModelResult>((resolve, reject) => {
+        const w = new Worker(url, { workerData: { data: d, job: jobs[i], rnnlabKernels: sharedKernels } });
+        let settled = false;
+        w.on('message', (m: { type: string; event?: JobEvent; result?: ModelResult; message?: string }) => {
+          if (m.type === 'event') onEvent?.(m.event!);
+          else if (m.type === 'result') {
+            settled = true;
+            resolve(m.result!);
+          } else if (m.type === 'error') {
+            settled = true;
+            reject(new Error(`${jobs[i].kind}: ${m.message}`));
+          }
+        });
+        w.on('error', (e) => {
+          settled = true;
+          reject(e);
+        });
+        w.on('exit', (code) => {
+          if (!settled)
+            reject(new Error(`${jobs[i].kind}: worker exited with code ${code} before finishing`));
+        });
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, lane));
+  return results;
+}
+
+/** Relative cost of one epoch per model kind (measured on the tutorial workload), to start the longest first. */
+const COST: Record<ModelKind, number> = { lstm: 3, gru: 2.5, brnn: 2.5, drnn: 1 };
+
+/** The model jobs for every kind × seed, seeds outermost. */
+export function jobsFor(
+  kinds: readonly ModelKind[],
+  seeds: readonly number[],
+  spec: Omit<ModelJob, 'kind' | 'seed'>,
+): ModelJob[] {
+  return seeds.flatMap((seed) => kinds.map((kind) => ({ ...spec, kind, seed })));
+}
+
+export interface CompareOptions {
+  /** Worker threads (0 = this thread); default one per core, at most one per job. */
+  workers?: number;
+  onEvent?: (e: JobEvent) => void;
+  /** Price unit named in texts; default 'price'. */
+  unit?: string;
+}
+
+/**
+ * Runs the jobs (any kinds × seeds; every kind must have a run for every seed) and summarises them. Jobs start
+ * longest first; results do not depend on the order or the number of workers.
+ */
+export async function compareModels(
+  d: PreparedData,
+  jobs: ModelJob[],
+  options: CompareOptions = {},
+): Promise<CompareResult> {
+  const t0 = performance.now();
+  if (jobs.length === 0) throw new Error('compareModels: no jobs; give at least one model and one seed');
+  const workers = options.workers ?? defaultWorkers(jobs.length);
+  const test = evalSet(d, 'test');
+  const val = evalSet(d, 'val');
+  const order = jobs.map((j, i) => ({ j, i })).sort((a, b) => COST[b.j.kind] - COST[a.j.kind] || a.i - b.i);
+  const done = await runJobs(
+    d,
+    order.map((o) => o.j),
+    workers,
+    options.onEvent,
+  );
+  const models = new Array<ModelResult>(jobs.length);
+  order.forEach((o, k) => {
+    models[o.i] = done[k];
+  });
+  const seeds = [...new Set(jobs.map((j) => j.seed))];
+  const summary = summarize({ data: d, test, val, runs: models, seeds, unit: options.unit ?? 'price' });
+  return {
+    data: d,
+    eval: test,
+    val,
+    models,
+    results: summary.results,
+    forecasts: summary.forecasts,
+    horizonErrors: summary.horizonErrors,
+    workers,
+    wallSeconds: (performance.now() - t0) / 1000,
+  };
+}

@@ -1,0 +1,94 @@
+/** `rnnlab train`: train one model, score it against the baselines on the test split, save a checkpoint. */
+import { Command, Option } from 'commander';
+import pc from 'picocolors';
+import { printable } from 'rnnlab';
+import { MODEL_KINDS, type ModelKind } from 'rnnlab/forecast';
+import { type CompareResult, compareModels } from 'rnnlab/node';
+import { formatMetricsTable, formatVerdict } from '../report/table.js';
+import {
+  checkModelFlags,
+  type DataFlags,
+  describeRows,
+  loadSeries,
+  makeJobs,
+  prepare,
+  saveRun,
+  type TrainFlags,
+  unitOf,
+} from './common.js';
+import { addDataOptions, addTrainingOptions } from './options.js';
+import { checkOutputFile } from './output_paths.js';
+import { TrainingProgress } from './progress.js';
+import { resultNotes } from './result_notes.js';
+
+interface TrainCmdFlags extends DataFlags, TrainFlags {
+  model: ModelKind;
+  save?: string;
+  quiet?: boolean;
+  color: boolean;
+}
+
+export function trainCommand(): Command {
+  const cmd = new Command('train')
+    .description(
+      'Train one model with one seed on the chronological training split, score it on the test split against the ' +
+        "baselines (the same run as compare's for that seed), and optionally save it.",
+    )
+    .addOption(new Option('--model <kind>', 'model preset').choices([...MODEL_KINDS]).default('lstm'));
+  addDataOptions(cmd);
+  addTrainingOptions(cmd);
+  return cmd
+    .option(
+      '--save <file.safetensors>',
+      'write the trained weights (PyTorch state-dict names) with config and scaler statistics',
+    )
+    .option('-q, --quiet', 'no progress output')
+    .option('--no-color', 'plain terminal output')
+    .addHelpText(
+      'after',
+      '\n`rnnlab train --model M --seed S` is bit for bit the run of model M for seed S in `rnnlab compare` with the\n' +
+        'same data and training options. The checkpoint stores the validation-calibrated 80%/95% interval widths\n' +
+        'that `rnnlab predict` prints.\n\nExample:\n  rnnlab train --model gru --epochs 30 --patience 5 --save gru.safetensors',
+    )
+    .action(async (f: TrainCmdFlags) => {
+      const log = (s: string) => process.stdout.write(`${s}\n`);
+      const warn = (s: string) => process.stderr.write(`${pc.yellow('warning:')} ${printable(s, 1000)}\n`);
+      // Checked before any work, so a bad --save fails in a second, not after training.
+      const savePath = f.save ? checkOutputFile(f.save, '--save') : undefined;
+      const loaded = loadSeries(f, warn);
+      const d = prepare(loaded.series, f);
+      checkModelFlags([f.model], d, f);
+      if (!f.quiet) log(describeRows(loaded));
+      const batches = Math.ceil(d.split.train.windows.length / f.batchSize);
+      const progress = new TrainingProgress([f.model], f.epochs, batches, {
+        tty: process.stdout.isTTY === true,
+        quiet: f.quiet ?? false,
+        log,
+      });
+      let r: CompareResult;
+      try {
+        r = await compareModels(d, makeJobs([f.model], [f.seed], f), {
+          workers: 0,
+          onEvent: progress.onEvent,
+          unit: unitOf(loaded),
+        });
+      } finally {
+        progress.stop();
+      }
+      const m = r.models[0];
+      if (m.stopReason !== 'completed') warn(`${m.kind}: ${m.stopReason}`);
+      const res = r.results;
+      log(
+        `\nTest period ${res.testPeriod.from}..${res.testPeriod.to} (${res.testPeriod.n} one-step-ahead forecasts, ${res.unit}); seed ${f.seed}:`,
+      );
+      log(formatMetricsTable(res, { color: f.color && process.stdout.isTTY === true }));
+      log(formatVerdict(res));
+      for (const n of resultNotes(res)) log(n);
+      if (savePath) {
+        saveRun(savePath, d, r.val, m);
+        log(
+          `saved ${printable(savePath)}${m.diverged ? ' (marked as diverged: predict will refuse it)' : ''}`,
+        );
+      }
+    });
+}
