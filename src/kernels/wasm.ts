@@ -14,13 +14,9 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread, workerData } from 'node:worker_threads';
 
-/** Raw exports of the kernel module. Pointers are byte offsets into `memory`; all buffers are f32, row-major. */
-export interface KernelExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  // biome-ignore lint/suspicious/noExplicitAny: kernel exports are typed where they are wrapped
-  [name: string]: any;
-}
+import type { KernelExports, KernelsByName } from './exports.js';
+
+export type { KernelExports } from './exports.js';
 
 /** Which build of the kernels runs: fused multiply-add (relaxed SIMD) or plain SIMD128 (multiply, then add). */
 export type KernelBuild = 'relaxed-simd' | 'simd';
@@ -66,7 +62,7 @@ function choose(): { build: KernelBuild; bytes: Uint8Array<ArrayBuffer> } {
   return { build: 'simd', bytes: read('simd') };
 }
 
-function instantiate(module: WebAssembly.Module): KernelExports {
+function instantiate(module: WebAssembly.Module): KernelExports & KernelsByName {
   const instance = new WebAssembly.Instance(module, {
     env: {
       abort(_msg: number, _file: number, line: number, col: number): never {
@@ -74,7 +70,7 @@ function instantiate(module: WebAssembly.Module): KernelExports {
       },
     },
   });
-  return instance.exports as unknown as KernelExports;
+  return instance.exports as unknown as KernelExports & KernelsByName;
 }
 
 /** A compiled kernel module and its build, as passed to worker threads. */
@@ -100,4 +96,5 @@ export const sharedKernels: SharedKernels = fromParent() ?? compile();
 /** The build in use in this process (and in its worker threads, which choose the same way). */
 export const kernelBuild: KernelBuild = sharedKernels.build;
 
-export const kernels: KernelExports = instantiate(sharedKernels.module);
+/** This thread's kernel instance: its exports with their AssemblyScript signatures (see exports.ts). */
+export const kernels: KernelExports & KernelsByName = instantiate(sharedKernels.module);
