@@ -2,9 +2,10 @@
  * One recurrent layer (RNN tanh/relu, LSTM with optional projection, GRU) on the WebAssembly SIMD kernels:
  * forward and backward through time, one wasm call per direction, no allocation.
  *
- * All tensors are float32 in wasm memory (byte pointers), time-major: x (T,B,I), out (T,B,D·Hout) with direction
- * d's features at columns [d·Hout, (d+1)·Hout). Equations, gate order (LSTM i,f,g,o; GRU r,z,n with b_hn inside
- * r·(...)) and parameter layouts are PyTorch's.
+ * Buffers are described in layer.ts (`LayerBuffers`, `LayerGradBuffers`). Each call splits them once into one
+ * typed value per direction (`DirectionForward` / `DirectionBackward`: pointers, row strides, the direction's
+ * part of the workspace), and one small function per kernel passes that value's fields in the kernel's argument
+ * order — the only place that order appears.
  *
  * Workspace layout (floats; every block rounded up to 4 floats so blocks stay 16-byte aligned):
  *   for each direction d, a saved block written by forward and read by backward:
@@ -19,35 +20,32 @@
  * Backward reads the initial state from hs/cs; of h0 it only uses whether it was 0 (then the zero slot's rows are
  * skipped in the dW_hh GEMM), so pass it the same h0 as the forward.
  */
+import {
+  checkLayer,
+  type DirectionParams,
+  gateCount,
+  type LayerBuffers,
+  type LayerGradBuffers,
+  type LayerShape,
+  stateSize,
+} from './layer.js';
+import { blockAt, f32At, roundUpToVector } from './pointer.js';
 import { kernels } from './wasm.js';
 
-export type CellMode = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
-/** One recurrent layer; Hout = projSize > 0 ? projSize : hiddenSize; G = 1 | 4 | 3 gates. */
-export interface LayerShape {
-  mode: CellMode;
+export type { CellMode, DirectionParams, LayerBuffers, LayerGradBuffers, LayerShape } from './layer.js';
+
+/** The sizes every recurrent kernel takes first. */
+interface KernelDims {
   T: number;
   B: number;
-  inputSize: number;
-  hiddenSize: number;
-  projSize: number;
-  directions: 1 | 2;
-  bias: boolean;
-}
-/** Byte pointers (wasm memory) to one direction's parameters (or their gradient buffers); 0 = absent (bias=false, or wHr when projSize=0). Layouts exactly as PyTorch: wIh (G*H, I), wHh (G*H, Hout), bIh/bHh (G*H), wHr (P, H). */
-export interface DirectionParams {
-  wIh: number;
-  wHh: number;
-  bIh: number;
-  bHh: number;
-  wHr: number;
+  I: number;
+  H: number;
+  /** Projection size, 0 = none. */
+  P: number;
 }
 
-const GATES: Record<CellMode, number> = { rnn_tanh: 1, rnn_relu: 1, lstm: 4, gru: 3 };
-
-const al4 = (n: number): number => (n + 3) & ~3;
-
-/** Offsets (floats) of the saved blocks inside one direction's part of the workspace. */
-interface Layout {
+/** Where one direction's saved blocks start inside its part of the workspace (floats), and the parts' sizes. */
+interface WorkspacePlan {
   gates: number;
   hs: number;
   cs: number;
@@ -55,53 +53,369 @@ interface Layout {
   m: number;
   hn: number;
   /** Floats of one direction's saved block. */
-  saved: number;
+  savedFloats: number;
+  /** Floats of the scratch block after the D saved blocks. */
+  scratchFloats: number;
+}
+
+/** Byte pointers to one direction's saved activations (see the workspace layout above; unused blocks are empty). */
+interface SavedActivations {
+  gates: number;
+  hs: number;
+  cs: number;
+  tc: number;
+  m: number;
+  hn: number;
+}
+
+/** A direction's columns of a (T,B,D·Hout) buffer: the pointer to its first element and the row stride (floats). */
+interface Columns {
+  ptr: number;
+  ld: number;
+}
+
+/** Everything one direction's forward kernel reads and writes. */
+interface DirectionForward {
+  /** Processes t = T−1..0 (direction 1). */
+  reverse: boolean;
+  x: number;
+  params: DirectionParams;
+  /** This direction's rows of h0, c0, hN, cN (0 = zeros / not wanted / not an LSTM). */
+  h0: number;
+  c0: number;
+  out: Columns;
+  hN: number;
+  cN: number;
+  saved: SavedActivations;
   scratch: number;
 }
 
-function layout(s: LayerShape): Layout {
+/** Everything one direction's backward kernel reads and writes. */
+interface DirectionBackward {
+  reverse: boolean;
+  x: number;
+  params: DirectionParams;
+  /** The forward ran from a zero initial state. */
+  h0Zero: boolean;
+  saved: SavedActivations;
+  dOut: Columns;
+  dhN: number;
+  dcN: number;
+  dX: number;
+  /** Add into dX instead of overwriting it (the second direction adds to the first's). */
+  accumulateDx: boolean;
+  dh0: number;
+  dc0: number;
+  grads: DirectionParams;
+  scratch: number;
+}
+
+function kernelDims(s: LayerShape): KernelDims {
+  return { T: s.T, B: s.B, I: s.inputSize, H: s.hiddenSize, P: s.projSize };
+}
+
+function workspacePlan(s: LayerShape): WorkspacePlan {
   const { T, B, inputSize: I, hiddenSize: H, projSize: P } = s;
-  const Hout = P > 0 ? P : H;
+  const Hout = stateSize(s);
   const lstm = s.mode === 'lstm';
   const gates = 0;
-  const hs = gates + al4(T * B * GATES[s.mode] * H);
-  const cs = hs + al4((T + 1) * B * Hout);
-  const tc = cs + (lstm ? al4((T + 1) * B * H) : 0);
-  const m = tc + (lstm ? al4(T * B * H) : 0);
-  const hn = m + (lstm && P > 0 ? al4(T * B * H) : 0);
-  const saved = hn + (s.mode === 'gru' ? al4(T * B * H) : 0);
+  const hs = gates + roundUpToVector(T * B * gateCount(s.mode) * H);
+  const cs = hs + roundUpToVector((T + 1) * B * Hout);
+  const tc = cs + (lstm ? roundUpToVector((T + 1) * B * H) : 0);
+  const m = tc + (lstm ? roundUpToVector(T * B * H) : 0);
+  const hn = m + (lstm && P > 0 ? roundUpToVector(T * B * H) : 0);
+  const savedFloats = hn + (s.mode === 'gru' ? roundUpToVector(T * B * H) : 0);
   let scratch: number;
   if (lstm) scratch = kernels.lstm_scratch_floats(T, B, I, H, P);
   else if (s.mode === 'gru') scratch = kernels.gru_scratch_floats(T, B, I, H);
   else scratch = kernels.rnn_scratch_floats(T, B, I, H);
-  return { gates, hs, cs, tc, m, hn, saved, scratch: al4(scratch) };
+  return { gates, hs, cs, tc, m, hn, savedFloats, scratchFloats: roundUpToVector(scratch) };
 }
 
-function check(s: LayerShape, params: DirectionParams[], what: string): void {
-  if (!(s.T >= 1 && s.B >= 1 && s.inputSize >= 1 && s.hiddenSize >= 1 && s.projSize >= 0)) {
-    throw new Error(`rnnlab: invalid layer shape ${JSON.stringify(s)}`);
-  }
-  if (s.projSize > 0 && s.mode !== 'lstm')
-    throw new Error(`rnnlab: projSize > 0 needs mode 'lstm', got '${s.mode}'`);
-  if (params.length !== s.directions) {
-    throw new Error(`rnnlab: ${what} has ${params.length} direction(s), expected ${s.directions}`);
-  }
-  for (const p of params) {
-    if (p.wIh === 0 || p.wHh === 0) throw new Error(`rnnlab: ${what} is missing wIh or wHh`);
-    if (s.bias && (p.bIh === 0 || p.bHh === 0))
-      throw new Error(`rnnlab: ${what} is missing biases (bias=true)`);
-    if (s.projSize > 0 && p.wHr === 0)
-      throw new Error(`rnnlab: ${what} is missing wHr (projSize=${s.projSize})`);
-  }
+/** Direction d's saved blocks inside the workspace at `workspace`. */
+function savedActivations(workspace: number, plan: WorkspacePlan, d: number): SavedActivations {
+  const block = blockAt(workspace, d, plan.savedFloats);
+  return {
+    gates: f32At(block, plan.gates),
+    hs: f32At(block, plan.hs),
+    cs: f32At(block, plan.cs),
+    tc: f32At(block, plan.tc),
+    m: f32At(block, plan.m),
+    hn: f32At(block, plan.hn),
+  };
 }
 
-/** Floats of workspace one forward needs (saved activations for backward + scratch); the caller allocs it and passes it to the matching backward. */
+/** The scratch block, after the D saved blocks. */
+function scratchOf(s: LayerShape, workspace: number, plan: WorkspacePlan): number {
+  return blockAt(workspace, s.directions, plan.savedFloats);
+}
+
+/** Direction d's columns of a (T,B,D·Hout) buffer. */
+function columns(s: LayerShape, ptr: number, d: number): Columns {
+  const Hout = stateSize(s);
+  return { ptr: blockAt(ptr, d, Hout), ld: s.directions * Hout };
+}
+
+function directionForward(s: LayerShape, b: LayerBuffers, plan: WorkspacePlan, d: number): DirectionForward {
+  const hRows = s.B * stateSize(s);
+  const cRows = s.B * s.hiddenSize;
+  return {
+    reverse: d === 1,
+    x: b.input,
+    params: b.params[d],
+    h0: blockAt(b.h0, d, hRows),
+    c0: blockAt(b.c0, d, cRows),
+    out: columns(s, b.out, d),
+    hN: blockAt(b.hN, d, hRows),
+    cN: blockAt(b.cN, d, cRows),
+    saved: savedActivations(b.workspace, plan, d),
+    scratch: scratchOf(s, b.workspace, plan),
+  };
+}
+
+function directionBackward(
+  s: LayerShape,
+  b: LayerBuffers,
+  g: LayerGradBuffers,
+  plan: WorkspacePlan,
+  d: number,
+): DirectionBackward {
+  const hRows = s.B * stateSize(s);
+  const cRows = s.B * s.hiddenSize;
+  return {
+    reverse: d === 1,
+    x: b.input,
+    params: b.params[d],
+    h0Zero: b.h0 === 0,
+    saved: savedActivations(b.workspace, plan, d),
+    dOut: columns(s, g.dOut, d),
+    dhN: blockAt(g.dhN, d, hRows),
+    dcN: blockAt(g.dcN, d, cRows),
+    dX: g.dX,
+    accumulateDx: d > 0,
+    dh0: blockAt(g.dh0, d, hRows),
+    dc0: blockAt(g.dc0, d, cRows),
+    grads: g.grads[d],
+    scratch: scratchOf(s, b.workspace, plan),
+  };
+}
+
+// One function per kernel: a direction's typed value, spread in the kernel's argument order (exports.ts).
+
+function lstmForward(k: KernelDims, f: DirectionForward): void {
+  const { params, saved } = f;
+  kernels.lstm_forward(
+    k.T,
+    k.B,
+    k.I,
+    k.H,
+    k.P,
+    f.reverse,
+    f.x,
+    params.wIh,
+    params.wHh,
+    params.bIh,
+    params.bHh,
+    params.wHr,
+    f.h0,
+    f.c0,
+    f.out.ptr,
+    f.out.ld,
+    f.hN,
+    f.cN,
+    saved.gates,
+    saved.hs,
+    saved.cs,
+    saved.tc,
+    saved.m,
+    f.scratch,
+  );
+}
+
+function gruForward(k: KernelDims, f: DirectionForward): void {
+  const { params, saved } = f;
+  kernels.gru_forward(
+    k.T,
+    k.B,
+    k.I,
+    k.H,
+    f.reverse,
+    f.x,
+    params.wIh,
+    params.wHh,
+    params.bIh,
+    params.bHh,
+    f.h0,
+    f.out.ptr,
+    f.out.ld,
+    f.hN,
+    saved.gates,
+    saved.hs,
+    saved.hn,
+    f.scratch,
+  );
+}
+
+function rnnForward(k: KernelDims, relu: boolean, f: DirectionForward): void {
+  const { params, saved } = f;
+  kernels.rnn_forward(
+    k.T,
+    k.B,
+    k.I,
+    k.H,
+    relu,
+    f.reverse,
+    f.x,
+    params.wIh,
+    params.wHh,
+    params.bIh,
+    params.bHh,
+    f.h0,
+    f.out.ptr,
+    f.out.ld,
+    f.hN,
+    saved.gates,
+    saved.hs,
+    f.scratch,
+  );
+}
+
+function lstmBackward(k: KernelDims, b: DirectionBackward): void {
+  const { params, saved, grads } = b;
+  kernels.lstm_backward(
+    k.T,
+    k.B,
+    k.I,
+    k.H,
+    k.P,
+    b.reverse,
+    b.x,
+    params.wIh,
+    params.wHh,
+    params.wHr,
+    saved.gates,
+    saved.hs,
+    b.h0Zero,
+    saved.cs,
+    saved.tc,
+    saved.m,
+    b.dOut.ptr,
+    b.dOut.ld,
+    b.dhN,
+    b.dcN,
+    b.dX,
+    b.accumulateDx,
+    b.dh0,
+    b.dc0,
+    grads.wIh,
+    grads.wHh,
+    grads.bIh,
+    grads.bHh,
+    grads.wHr,
+    b.scratch,
+  );
+}
+
+function gruBackward(k: KernelDims, b: DirectionBackward): void {
+  const { params, saved, grads } = b;
+  kernels.gru_backward(
+    k.T,
+    k.B,
+    k.I,
+    k.H,
+    b.reverse,
+    b.x,
+    params.wIh,
+    params.wHh,
+    saved.gates,
+    saved.hs,
+    b.h0Zero,
+    saved.hn,
+    b.dOut.ptr,
+    b.dOut.ld,
+    b.dhN,
+    b.dX,
+    b.accumulateDx,
+    b.dh0,
+    grads.wIh,
+    grads.wHh,
+    grads.bIh,
+    grads.bHh,
+    b.scratch,
+  );
+}
+
+function rnnBackward(k: KernelDims, relu: boolean, b: DirectionBackward): void {
+  const { params, saved, grads } = b;
+  kernels.rnn_backward(
+    k.T,
+    k.B,
+    k.I,
+    k.H,
+    relu,
+    b.reverse,
+    b.x,
+    params.wIh,
+    params.wHh,
+    saved.hs,
+    b.h0Zero,
+    b.dOut.ptr,
+    b.dOut.ld,
+    b.dhN,
+    b.dX,
+    b.accumulateDx,
+    b.dh0,
+    grads.wIh,
+    grads.wHh,
+    grads.bIh,
+    grads.bHh,
+    b.scratch,
+  );
+}
+
+/** Floats of workspace one forward needs (saved activations for backward + scratch); pass it to the backward. */
 export function layerWorkspaceFloats(s: LayerShape): number {
-  const l = layout(s);
-  return s.directions * l.saved + l.scratch;
+  const plan = workspacePlan(s);
+  return s.directions * plan.savedFloats + plan.scratchFloats;
 }
 
-/** x (T,B,I) time-major; h0 (D,B,Hout) or 0 = zeros; c0 (D,B,H) or 0 (LSTM only); writes out (T,B,D*Hout) (direction d's features at [d*Hout,(d+1)*Hout)), hN (D,B,Hout), cN (D,B,H) (LSTM; 0 otherwise). Reverse direction: processes t = T-1..0; its output at t is its state after consuming x_t; its hN is its state after t=0. */
+/**
+ * Forward through time: reads x, params, h0, c0; writes out, hN, cN and the workspace. The reverse direction
+ * processes t = T−1..0; its output at t is its state after consuming x_t, its hN the state after t = 0.
+ */
+export function forwardLayer(s: LayerShape, b: LayerBuffers): void {
+  checkLayer(s, b.params, 'params');
+  const k = kernelDims(s);
+  const plan = workspacePlan(s);
+  for (let d = 0; d < s.directions; d++) {
+    const f = directionForward(s, b, plan, d);
+    if (s.mode === 'lstm') lstmForward(k, f);
+    else if (s.mode === 'gru') gruForward(k, f);
+    else rnnForward(k, s.mode === 'rnn_relu', f);
+  }
+}
+
+/**
+ * Backward through time after `forwardLayer(s, b)`: writes dX, dh0, dc0 (those not 0) and adds (+=) into the
+ * gradient buffers. Leaves x, params, dOut and the saved part of the workspace unchanged, so it may run more than
+ * once per forward.
+ */
+export function backwardLayer(s: LayerShape, b: LayerBuffers, g: LayerGradBuffers): void {
+  checkLayer(s, b.params, 'params');
+  if (g.grads.length !== s.directions) {
+    throw new Error(`rnnlab: grads has ${g.grads.length} direction(s), expected ${s.directions}`);
+  }
+  const k = kernelDims(s);
+  const plan = workspacePlan(s);
+  for (let d = 0; d < s.directions; d++) {
+    const bw = directionBackward(s, b, g, plan, d);
+    if (s.mode === 'lstm') lstmBackward(k, bw);
+    else if (s.mode === 'gru') gruBackward(k, bw);
+    else rnnBackward(k, s.mode === 'rnn_relu', bw);
+  }
+}
+
+/** `forwardLayer` with the buffers as positional arguments (the form the kernel tests and bench/kernels.ts call). */
 export function layerForward(
   s: LayerShape,
   x: number,
@@ -113,101 +427,16 @@ export function layerForward(
   cN: number,
   ws: number,
 ): void {
-  check(s, params, 'params');
-  const { T, B, inputSize: I, hiddenSize: H, projSize: P, directions: D } = s;
-  const Hout = P > 0 ? P : H;
-  const l = layout(s);
-  const scratch = ws + 4 * D * l.saved;
-  for (let d = 0; d < D; d++) {
-    const p = params[d];
-    const w = ws + 4 * d * l.saved;
-    const rev = d === 1;
-    const o = out + 4 * d * Hout;
-    const ldo = D * Hout;
-    const h0d = h0 === 0 ? 0 : h0 + 4 * d * B * Hout;
-    const hNd = hN === 0 ? 0 : hN + 4 * d * B * Hout;
-    if (s.mode === 'lstm') {
-      const c0d = c0 === 0 ? 0 : c0 + 4 * d * B * H;
-      const cNd = cN === 0 ? 0 : cN + 4 * d * B * H;
-      kernels.lstm_forward(
-        T,
-        B,
-        I,
-        H,
-        P,
-        rev,
-        x,
-        p.wIh,
-        p.wHh,
-        p.bIh,
-        p.bHh,
-        p.wHr,
-        h0d,
-        c0d,
-        o,
-        ldo,
-        hNd,
-        cNd,
-        w + 4 * l.gates,
-        w + 4 * l.hs,
-        w + 4 * l.cs,
-        w + 4 * l.tc,
-        w + 4 * l.m,
-        scratch,
-      );
-    } else if (s.mode === 'gru') {
-      kernels.gru_forward(
-        T,
-        B,
-        I,
-        H,
-        rev,
-        x,
-        p.wIh,
-        p.wHh,
-        p.bIh,
-        p.bHh,
-        h0d,
-        o,
-        ldo,
-        hNd,
-        w + 4 * l.gates,
-        w + 4 * l.hs,
-        w + 4 * l.hn,
-        scratch,
-      );
-    } else {
-      kernels.rnn_forward(
-        T,
-        B,
-        I,
-        H,
-        s.mode === 'rnn_relu',
-        rev,
-        x,
-        p.wIh,
-        p.wHh,
-        p.bIh,
-        p.bHh,
-        h0d,
-        o,
-        ldo,
-        hNd,
-        w + 4 * l.gates,
-        w + 4 * l.hs,
-        scratch,
-      );
-    }
-  }
+  forwardLayer(s, { input: x, params, h0, c0, out, hN, cN, workspace: ws });
 }
 
-/** Given dOut (T,B,D*Hout), dhN (D,B,Hout) or 0, dcN (D,B,H) or 0: WRITES dX (T,B,I) (0 = not needed), dh0 (D,B,Hout) (0 = not needed), dc0 (0 = not needed); ACCUMULATES (+=) into the gradient buffers in grads[d]. Must not modify x, params, dOut, or (except scratch parts) ws, so backward may be called once per forward. */
+/** `backwardLayer` with the buffers as positional arguments (the form the kernel tests and bench/kernels.ts call). */
 export function layerBackward(
   s: LayerShape,
   x: number,
   params: DirectionParams[],
   h0: number,
-  _c0: number,
+  c0: number,
   ws: number,
   dOut: number,
   dhN: number,
@@ -217,110 +446,6 @@ export function layerBackward(
   dc0: number,
   grads: DirectionParams[],
 ): void {
-  check(s, params, 'params');
-  if (grads.length !== s.directions) {
-    throw new Error(`rnnlab: grads has ${grads.length} direction(s), expected ${s.directions}`);
-  }
-  const { T, B, inputSize: I, hiddenSize: H, projSize: P, directions: D } = s;
-  const Hout = P > 0 ? P : H;
-  const l = layout(s);
-  const scratch = ws + 4 * D * l.saved;
-  for (let d = 0; d < D; d++) {
-    const p = params[d];
-    const g = grads[d];
-    const w = ws + 4 * d * l.saved;
-    const rev = d === 1;
-    const dO = dOut + 4 * d * Hout;
-    const ldo = D * Hout;
-    const accDx = d > 0;
-    const dhNd = dhN === 0 ? 0 : dhN + 4 * d * B * Hout;
-    const dh0d = dh0 === 0 ? 0 : dh0 + 4 * d * B * Hout;
-    if (s.mode === 'lstm') {
-      const dcNd = dcN === 0 ? 0 : dcN + 4 * d * B * H;
-      const dc0d = dc0 === 0 ? 0 : dc0 + 4 * d * B * H;
-      kernels.lstm_backward(
-        T,
-        B,
-        I,
-        H,
-        P,
-        rev,
-        x,
-        p.wIh,
-        p.wHh,
-        p.wHr,
-        w + 4 * l.gates,
-        w + 4 * l.hs,
-        h0 === 0,
-        w + 4 * l.cs,
-        w + 4 * l.tc,
-        w + 4 * l.m,
-        dO,
-        ldo,
-        dhNd,
-        dcNd,
-        dX,
-        accDx,
-        dh0d,
-        dc0d,
-        g.wIh,
-        g.wHh,
-        g.bIh,
-        g.bHh,
-        g.wHr,
-        scratch,
-      );
-    } else if (s.mode === 'gru') {
-      kernels.gru_backward(
-        T,
-        B,
-        I,
-        H,
-        rev,
-        x,
-        p.wIh,
-        p.wHh,
-        w + 4 * l.gates,
-        w + 4 * l.hs,
-        h0 === 0,
-        w + 4 * l.hn,
-        dO,
-        ldo,
-        dhNd,
-        dX,
-        accDx,
-        dh0d,
-        g.wIh,
-        g.wHh,
-        g.bIh,
-        g.bHh,
-        scratch,
-      );
-    } else {
-      kernels.rnn_backward(
-        T,
-        B,
-        I,
-        H,
-        s.mode === 'rnn_relu',
-        rev,
-        x,
-        p.wIh,
-        p.wHh,
-        w + 4 * l.hs,
-        h0 === 0,
-        dO,
-        ldo,
-        dhNd,
-        dX,
-        accDx,
-        dh0d,
-        g.wIh,
-        g.wHh,
-        g.bIh,
-        g.bHh,
-        scratch,
-      );
-    }
-  }
+  const forward: LayerBuffers = { input: x, params, h0, c0, out: 0, hN: 0, cN: 0, workspace: ws };
+  backwardLayer(s, forward, { dOut, dhN, dcN, dX, dh0, dc0, grads });
 }

@@ -16,15 +16,10 @@
  * `workerData.rnnlabKernels = sharedKernels`, or any thread (e.g. a Web Worker) that sets
  * `globalThis[Symbol.for('rnnlab.kernels')] = sharedKernels` before importing rnnlab.
  */
+import type { KernelExports, KernelsByName } from './exports.js';
 import { KERNEL_BASE64 } from './generated/kernel_bytes.js';
 
-/** Raw exports of the kernel module. Pointers are byte offsets into `memory`; all buffers are f32, row-major. */
-export interface KernelExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  // biome-ignore lint/suspicious/noExplicitAny: kernel exports are typed where they are wrapped
-  [name: string]: any;
-}
+export type { KernelExports } from './exports.js';
 
 /** Which build of the kernels runs: fused multiply-add (relaxed SIMD) or plain SIMD128 (multiply, then add). */
 export type KernelBuild = 'relaxed-simd' | 'simd';
@@ -91,7 +86,7 @@ async function choose(): Promise<{ build: KernelBuild; bytes: Uint8Array<ArrayBu
   return { build: 'simd', bytes: read('simd') };
 }
 
-async function instantiate(module: WebAssembly.Module): Promise<KernelExports> {
+async function instantiate(module: WebAssembly.Module): Promise<KernelExports & KernelsByName> {
   const instance = await WebAssembly.instantiate(module, {
     env: {
       abort(_msg: number, _file: number, line: number, col: number): never {
@@ -99,7 +94,7 @@ async function instantiate(module: WebAssembly.Module): Promise<KernelExports> {
       },
     },
   });
-  return instance.exports as unknown as KernelExports;
+  return instance.exports as unknown as KernelExports & KernelsByName;
 }
 
 /** A compiled kernel module and its build, as passed to worker threads. */
@@ -136,4 +131,5 @@ export const sharedKernels: SharedKernels = (await fromParent()) ?? (await compi
 /** The build in use in this thread (and in worker threads given `sharedKernels`). */
 export const kernelBuild: KernelBuild = sharedKernels.build;
 
-export const kernels: KernelExports = await instantiate(sharedKernels.module);
+/** This thread's kernel instance: its exports with their AssemblyScript signatures (see exports.ts). */
+export const kernels: KernelExports & KernelsByName = await instantiate(sharedKernels.module);

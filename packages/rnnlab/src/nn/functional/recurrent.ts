@@ -7,25 +7,26 @@
  * module's input, initial states, outputs and their gradients cross between JavaScript and WebAssembly. The
  * forward's saved activations (one kernel workspace per layer, each layer's output, dropout masks) stay in
  * WebAssembly memory until the backward pass and are freed then (or when the graph is garbage-collected
- * without a backward).
+ * without a backward, or at once if the forward fails).
  *
  * Shapes (L layers, D directions, Hout = projSize || H):
  *   x (T,B,I), or (B,T,I) with `inputBatchFirst`;  h0, hN (L·D,B,Hout);  c0, cN (L·D,B,H) (LSTM)
  *   out (T,B,D·Hout), or (B,T,D·Hout) with `outputBatchFirst`
  * Row l·D + d of the states belongs to layer l, direction d — the kernels read and write those rows in place.
  */
+import type { DirectionParams, LayerBuffers, LayerGradBuffers, LayerShape } from '../../kernels/layer.js';
 import { swapLeading } from '../../kernels/layout.js';
-import { alloc, f32view, free } from '../../kernels/memory.js';
-import type { DirectionParams, LayerShape } from '../../kernels/recurrent.js';
+import { f32view } from '../../kernels/memory.js';
+import { blockAt, f32At } from '../../kernels/pointer.js';
 import * as fast from '../../kernels/recurrent.js';
 import * as reference from '../../kernels/reference/recurrent.js';
-import { ACCUMULATED, ensureGrad, fromOp, type InputGrad } from '../../tensor/autograd.js';
-import { isGradEnabled } from '../../tensor/grad_mode.js';
+import { WasmBlocks } from '../../kernels/wasm_blocks.js';
+import { ACCUMULATED, ensureGrad, fromOp, type GradFn, type InputGrad } from '../../tensor/autograd.js';
 import { defaultGenerator, type Generator } from '../../tensor/random.js';
 import { numel } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 
-export type { LayerShape } from '../../kernels/recurrent.js';
+export type { LayerShape } from '../../kernels/layer.js';
 
 /** One direction's parameter tensors (PyTorch layouts; absent ones null). */
 export interface LayerParams {
@@ -59,57 +60,67 @@ export function getRecurrentBackend(): RecurrentBackend {
   return backend;
 }
 
-/** Buffers a forward pass owns; freed once, by backward's release or by the finalizer. */
-interface Owned {
-  ptrs: number[];
-  freed: boolean;
+/** What the stack needs of a kernel path (both implement it: recurrent.ts and reference/recurrent.ts). */
+type LayerKernels = Pick<typeof fast, 'layerWorkspaceFloats' | 'forwardLayer' | 'backwardLayer'>;
+
+/** Sizes of a stack (all layers share mode, T, B, H, Hout and D; only layer 0's input size differs). */
+interface StackDims {
+  layers: number;
+  T: number;
+  B: number;
+  D: number;
+  H: number;
+  Hout: number;
+  lstm: boolean;
+  /** I of the module's input x. */
+  inputSize: number;
+  /** Floats of one layer's output (T,B,D·Hout). */
+  outFloats: number;
+  /** Floats of one layer's rows of the states: (D,B,Hout) of h, (D,B,H) of c. */
+  layerHFloats: number;
+  layerCFloats: number;
+  /** Floats of all the states: h (L·D,B,Hout), and c (L·D,B,H) for an LSTM (else 0). */
+  hFloats: number;
+  cFloats: number;
 }
 
-function freeOwned(o: Owned): void {
-  if (o.freed) return;
-  o.freed = true;
-  for (const p of o.ptrs) free(p);
-}
-
-const reclaim = new FinalizationRegistry<Owned>(freeOwned);
-
-/**
- * Copies `src` into WebAssembly memory; returns the pointer. With `swap` = [A1, A2, inner] the block is stored with
- * its two leading dims swapped (batch-first ↔ time-major), by a wasm kernel after one bulk copy.
- */
-function copyIn(src: Float32Array, owned: Owned | null, swap?: [number, number, number]): number {
-  const p = alloc(src.length, false);
-  if (swap) {
-    const tmp = alloc(src.length, false);
-    f32view(tmp, src.length).set(src);
-    swapLeading(swap[0], swap[1], swap[2], tmp, p);
-    free(tmp);
-  } else f32view(p, src.length).set(src);
-  owned?.ptrs.push(p);
-  return p;
-}
-
-/** Copies n floats at `ptr` into `dst`, swapping the two leading dims [A1, A2, inner] when `swap` is given. */
-function copyOut(ptr: number, n: number, dst: Float32Array, swap?: [number, number, number]): void {
-  if (!swap) {
-    dst.set(f32view(ptr, n));
-    return;
-  }
-  const tmp = alloc(n, false);
-  swapLeading(swap[0], swap[1], swap[2], ptr, tmp);
-  dst.set(f32view(tmp, n));
-  free(tmp);
-}
-
-function pointers(p: LayerParams): DirectionParams {
+function stackDims(shapes: LayerShape[]): StackDims {
+  const s = shapes[0];
+  const { T, B, directions: D, hiddenSize: H } = s;
+  const Hout = s.projSize > 0 ? s.projSize : H;
+  const lstm = s.mode === 'lstm';
+  const L = shapes.length;
   return {
-    wIh: p.wIh.wasmPtr,
-    wHh: p.wHh.wasmPtr,
-    bIh: p.bIh?.wasmPtr ?? 0,
-    bHh: p.bHh?.wasmPtr ?? 0,
-    wHr: p.wHr?.wasmPtr ?? 0,
+    layers: L,
+    T,
+    B,
+    D,
+    H,
+    Hout,
+    lstm,
+    inputSize: s.inputSize,
+    outFloats: T * B * D * Hout,
+    layerHFloats: D * B * Hout,
+    layerCFloats: D * B * H,
+    hFloats: L * D * B * Hout,
+    cFloats: lstm ? L * D * B * H : 0,
   };
 }
+
+/** What a forward keeps in WebAssembly memory for its backward (all in one `WasmBlocks`). */
+interface SavedStack {
+  dims: StackDims;
+  shapes: LayerShape[];
+  /** Layer l's forward buffers: its input (x, or layer l−1's output after dropout), parameters, rows of the states, output, workspace. */
+  layers: LayerBuffers[];
+  /** The dropout mask applied to layer l's output before layer l+1 (null = none), for l < L−1. */
+  masks: Array<Float32Array | null>;
+  /** [hN | cN]: all the final states, (L·D,B,Hout) then (L·D,B,H) for an LSTM. */
+  states: number;
+}
+
+/** [A1, A2, inner]: a block (A1, A2, inner) to store as (A2, A1, inner) — batch-first ↔ time-major. */
+type Swap = [number, number, number];
 
 /**
  * Runs the stack; `shapes[l]` and `params[l]` describe layer l (its inputSize is the previous layer's D·Hout).
@@ -121,176 +132,243 @@ export function recurrentStack(
   x: Tensor,
   h0: Tensor | null,
   c0: Tensor | null,
-  o: StackOptions = {},
+  options: StackOptions = {},
 ): [Tensor, Tensor, Tensor | null] {
-  const k = backend === 'wasm' ? fast : reference;
-  const L = shapes.length;
-  const s0 = shapes[0];
-  const { T, B, directions: D, hiddenSize: H } = s0;
-  const Hout = s0.projSize > 0 ? s0.projSize : H;
-  const lstm = s0.mode === 'lstm';
-  const nOut = T * B * D * Hout; // one layer's output
-  const nH = L * D * B * Hout;
-  const nC = lstm ? L * D * B * H : 0;
-  const rowH = D * B * Hout * 4; // bytes of one layer's rows in h0/hN
-  const rowC = D * B * H * 4;
-  const inBF = o.inputBatchFirst ?? false;
-  const outBF = o.outputBatchFirst ?? false;
-  const p = o.dropout ?? 0;
-  const drop = (o.training ?? false) && p > 0 && L > 1;
-  const owned: Owned = { ptrs: [], freed: false };
-  const own = (n: number): number => {
-    const ptr = alloc(n, false);
-    owned.ptrs.push(ptr);
-    return ptr;
-  };
-
-  const nX = T * B * s0.inputSize;
-  const xPtr = inBF
-    ? copyIn(x.data, owned, [B, T, s0.inputSize])
-    : x.isWasm
-      ? x.wasmPtr
-      : copyIn(x.data, owned);
-  const h0Ptr = h0 === null ? 0 : h0.isWasm ? h0.wasmPtr : copyIn(h0.data, owned);
-  const c0Ptr = c0 === null ? 0 : c0.isWasm ? c0.wasmPtr : copyIn(c0.data, owned);
-  const hNPtr = own(nH + nC);
-  const cNPtr = lstm ? hNPtr + nH * 4 : 0;
-  const paramPtrs = params.map((dirs) => dirs.map(pointers));
-
-  // Per layer: its input pointer, workspace and output; dropout masks between layers.
-  const inputs: number[] = [xPtr];
-  const workspaces: number[] = [];
-  const outputs: number[] = [];
-  const masks: Array<Float32Array | null> = [];
-  for (let l = 0; l < L; l++) {
-    const ws = own(k.layerWorkspaceFloats(shapes[l]));
-    const out = own(nOut);
-    k.layerForward(
-      shapes[l],
-      inputs[l],
-      paramPtrs[l],
-      h0Ptr && h0Ptr + l * rowH,
-      c0Ptr && c0Ptr + l * rowC,
-      out,
-      hNPtr + l * rowH,
-      cNPtr && cNPtr + l * rowC,
-      ws,
-    );
-    workspaces.push(ws);
-    outputs.push(out);
-    if (l < L - 1) {
-      if (drop) {
-        const mask = dropoutMask(nOut, p, o.generator ?? defaultGenerator);
-        const next = own(nOut);
-        const src = f32view(out, nOut);
-        const dst = f32view(next, nOut);
-        for (let i = 0; i < nOut; i++) dst[i] = src[i] * mask[i];
-        masks.push(mask);
-        inputs.push(next);
-      } else {
-        masks.push(null);
-        inputs.push(out);
-      }
-    }
-  }
-
-  // Output buffer in JS: [out | hN | cN], out transposed to batch-first if asked.
-  const combinedData = new Float32Array(nOut + nH + nC);
-  copyOut(outputs[L - 1], nOut, combinedData, outBF ? [T, B, D * Hout] : undefined);
-  combinedData.set(f32view(hNPtr, nH + nC), nOut);
-
+  const kernels: LayerKernels = backend === 'wasm' ? fast : reference;
+  const dims = stackDims(shapes);
+  const { T, B, D, H, Hout, outFloats, hFloats, cFloats } = dims;
+  const outputBatchFirst = options.outputBatchFirst ?? false;
   const paramTensors = params
     .flat()
     .flatMap((q) => [q.wIh, q.wHh, q.bIh, q.bHh, q.wHr].filter((t): t is Tensor => t !== null));
   const graphInputs = [x, ...(h0 ? [h0] : []), ...(c0 ? [c0] : []), ...paramTensors];
-  const needGrad = isGradEnabled() && graphInputs.some((t) => t.requiresGrad);
-  if (!needGrad) freeOwned(owned);
 
-  const combined = fromOp(
-    combinedData,
-    [nOut + nH + nC],
-    `${s0.mode.toUpperCase()}Backward`,
-    graphInputs,
-    (g) => {
-      const tmp: number[] = [];
-      // Buffers the kernel writes completely skip the zero fill; gradient sinks it accumulates into keep it.
-      const take = (n: number, zero = false) => {
-        const ptr = alloc(n, zero);
-        tmp.push(ptr);
-        return ptr;
-      };
-      let dOut = copyIn(g.subarray(0, nOut), null, outBF ? [B, T, D * Hout] : undefined);
-      tmp.push(dOut);
-      const dState = copyIn(g.subarray(nOut), null);
-      tmp.push(dState);
-      const dcN = lstm ? dState + nH * 4 : 0;
-      const dh0 = h0?.requiresGrad ? take(nH) : 0;
-      const dc0 = c0?.requiresGrad ? take(nC) : 0;
-      const dX0 = x.requiresGrad ? take(nX) : 0;
-      const gradPtr = (t: Tensor | null): number => {
-        if (t === null) return 0;
-        return t.requiresGrad && t.gradFn === null ? ensureGrad(t).wasmPtr : take(t.numel(), true);
-      };
-      for (let l = L - 1; l >= 0; l--) {
-        const dX = l > 0 ? take(T * B * shapes[l].inputSize) : dX0;
-        const grads = params[l].map((q) => ({
-          wIh: gradPtr(q.wIh),
-          wHh: gradPtr(q.wHh),
-          bIh: gradPtr(q.bIh),
-          bHh: gradPtr(q.bHh),
-          wHr: gradPtr(q.wHr),
-        }));
-        k.layerBackward(
-          shapes[l],
-          inputs[l],
-          paramPtrs[l],
-          h0Ptr && h0Ptr + l * rowH,
-          c0Ptr && c0Ptr + l * rowC,
-          workspaces[l],
-          dOut,
-          dState + l * rowH,
-          dcN && dcN + l * rowC,
-          dX,
-          dh0 && dh0 + l * rowH,
-          dc0 && dc0 + l * rowC,
-          grads,
-        );
-        if (l > 0) {
-          const mask = masks[l - 1];
-          if (mask) {
-            const d = f32view(dX, nOut);
-            for (let i = 0; i < nOut; i++) d[i] *= mask[i];
-          }
-          dOut = dX;
-        }
-      }
-      const read = (ptr: number, n: number): Float32Array | null =>
-        ptr === 0 ? null : Float32Array.from(f32view(ptr, n));
-      let gx: Float32Array | null = null;
-      if (dX0 !== 0) {
-        gx = new Float32Array(nX);
-        copyOut(dX0, nX, gx, inBF ? [T, B, s0.inputSize] : undefined);
-      }
-      const result: InputGrad[] = [gx];
-      if (h0) result.push(read(dh0, nH));
-      if (c0) result.push(read(dc0, nC));
-      for (const t of paramTensors) result.push(t.gradFn === null ? ACCUMULATED : null);
-      for (const ptr of tmp) free(ptr);
-      return result;
-    },
-  );
-  if (combined.gradFn) {
-    const fn = combined.gradFn;
-    fn.release = () => {
-      reclaim.unregister(owned);
-      freeOwned(owned);
-    };
-    reclaim.register(fn, owned, owned);
+  const owned = new WasmBlocks(); // the forward's saved buffers
+  try {
+    const saved = forwardStack(kernels, shapes, params, x, h0, c0, options, dims, owned);
+    const combinedData = new Float32Array(outFloats + hFloats + cFloats); // [out | hN | cN]
+    const last = saved.layers[dims.layers - 1].out;
+    copyToJs(last, combinedData.subarray(0, outFloats), outputBatchFirst ? [T, B, D * Hout] : null);
+    combinedData.set(f32view(saved.states, hFloats + cFloats), outFloats);
+
+    const combined = fromOp(
+      combinedData,
+      [combinedData.length],
+      `${shapes[0].mode.toUpperCase()}Backward`,
+      graphInputs,
+      (g) => backwardStack(kernels, saved, g, { x, h0, c0, params, paramTensors }, options),
+    );
+    if (combined.gradFn) keepUntilBackward(combined.gradFn, owned);
+    else owned.free();
+    const out = part(combined, 0, outputBatchFirst ? [B, T, D * Hout] : [T, B, D * Hout]);
+    const hN = part(combined, outFloats, [dims.layers * D, B, Hout]);
+    const cN = dims.lstm ? part(combined, outFloats + hFloats, [dims.layers * D, B, H]) : null;
+    return [out, hN, cN];
+  } catch (error) {
+    owned.free();
+    throw error;
   }
-  const out = part(combined, 0, outBF ? [B, T, D * Hout] : [T, B, D * Hout]);
-  const hN = part(combined, nOut, [L * D, B, Hout]);
-  const cN = lstm ? part(combined, nOut + nH, [L * D, B, H]) : null;
-  return [out, hN, cN];
+}
+
+/** Layer by layer: each layer's forward, then dropout on its output (in training) to make the next layer's input. */
+function forwardStack(
+  kernels: LayerKernels,
+  shapes: LayerShape[],
+  params: LayerParams[][],
+  x: Tensor,
+  h0: Tensor | null,
+  c0: Tensor | null,
+  options: StackOptions,
+  dims: StackDims,
+  owned: WasmBlocks,
+): SavedStack {
+  const { layers: L, T, B, inputSize } = dims;
+  const input = inWasm(x, owned, options.inputBatchFirst ? [B, T, inputSize] : null);
+  const h0Ptr = h0 === null ? 0 : inWasm(h0, owned);
+  const c0Ptr = c0 === null ? 0 : inWasm(c0, owned);
+  const states = owned.alloc(dims.hFloats + dims.cFloats, false);
+  const hN = states;
+  const cN = dims.lstm ? f32At(states, dims.hFloats) : 0;
+  const rate = options.dropout ?? 0;
+  const dropout = (options.training ?? false) && rate > 0 && L > 1;
+
+  const layers: LayerBuffers[] = [];
+  const masks: Array<Float32Array | null> = [];
+  let layerInput = input;
+  for (let l = 0; l < L; l++) {
+    const workspace = owned.alloc(kernels.layerWorkspaceFloats(shapes[l]), false);
+    const out = owned.alloc(dims.outFloats, false);
+    const buffers: LayerBuffers = {
+      input: layerInput,
+      params: params[l].map(parameterPointers),
+      h0: blockAt(h0Ptr, l, dims.layerHFloats),
+      c0: blockAt(c0Ptr, l, dims.layerCFloats),
+      out,
+      hN: blockAt(hN, l, dims.layerHFloats),
+      cN: blockAt(cN, l, dims.layerCFloats),
+      workspace,
+    };
+    kernels.forwardLayer(shapes[l], buffers);
+    layers.push(buffers);
+    if (l < L - 1) {
+      const mask = dropout ? dropoutMask(dims.outFloats, rate, options.generator ?? defaultGenerator) : null;
+      masks.push(mask);
+      layerInput = mask === null ? out : maskedCopy(out, mask, owned);
+    }
+  }
+  return { dims, shapes, layers, masks, states };
+}
+
+/** The tensors whose gradients the backward returns (the op's inputs, in order). */
+interface GraphInputs {
+  x: Tensor;
+  h0: Tensor | null;
+  c0: Tensor | null;
+  /** params[l][d]: layer l, direction d. */
+  params: LayerParams[][];
+  /** Every non-null tensor of `params`, in that order. */
+  paramTensors: Tensor[];
+}
+
+/**
+ * Backward through the stack, last layer first; layer l's dX (masked by the dropout before layer l) is layer
+ * l−1's dOut. Parameter gradients are added in place into the leaves' WebAssembly `.grad` (returned as
+ * ACCUMULATED). Every temporary block is freed before returning, also on error.
+ */
+function backwardStack(
+  kernels: LayerKernels,
+  saved: SavedStack,
+  gradOut: Float32Array,
+  inputs: GraphInputs,
+  options: StackOptions,
+): InputGrad[] {
+  const { dims, shapes, layers, masks } = saved;
+  const { T, B, D, Hout, inputSize, outFloats, hFloats, cFloats } = dims;
+  const { x, h0, c0, params, paramTensors } = inputs;
+  const temp = new WasmBlocks();
+  try {
+    const outputBatchFirst = options.outputBatchFirst ?? false;
+    let dOut = inWasm(gradOut.subarray(0, outFloats), temp, outputBatchFirst ? [B, T, D * Hout] : null);
+    const dStates = inWasm(gradOut.subarray(outFloats), temp); // [dhN | dcN]
+    const dcN = dims.lstm ? f32At(dStates, hFloats) : 0;
+    // Buffers the kernels write completely skip the zero fill; gradient sinks they add into get it.
+    const dh0 = h0?.requiresGrad ? temp.alloc(hFloats, false) : 0;
+    const dc0 = c0?.requiresGrad ? temp.alloc(cFloats, false) : 0;
+    const dx = x.requiresGrad ? temp.alloc(T * B * inputSize, false) : 0;
+    const gradientSink = (t: Tensor | null): number => {
+      if (t === null) return 0;
+      return t.requiresGrad && t.gradFn === null ? ensureGrad(t).wasmPtr : temp.alloc(t.numel(), true);
+    };
+    for (let l = dims.layers - 1; l >= 0; l--) {
+      const dX = l > 0 ? temp.alloc(T * B * shapes[l].inputSize, false) : dx;
+      const grads: LayerGradBuffers = {
+        dOut,
+        dhN: blockAt(dStates, l, dims.layerHFloats),
+        dcN: blockAt(dcN, l, dims.layerCFloats),
+        dX,
+        dh0: blockAt(dh0, l, dims.layerHFloats),
+        dc0: blockAt(dc0, l, dims.layerCFloats),
+        grads: params[l].map((q) => ({
+          wIh: gradientSink(q.wIh),
+          wHh: gradientSink(q.wHh),
+          bIh: gradientSink(q.bIh),
+          bHh: gradientSink(q.bHh),
+          wHr: gradientSink(q.wHr),
+        })),
+      };
+      kernels.backwardLayer(shapes[l], layers[l], grads);
+      if (l > 0) {
+        const mask = masks[l - 1];
+        if (mask !== null) scaleInPlace(dX, mask);
+        dOut = dX;
+      }
+    }
+
+    let gx: Float32Array | null = null;
+    if (dx !== 0) {
+      gx = new Float32Array(T * B * inputSize);
+      copyToJs(dx, gx, options.inputBatchFirst ? [T, B, inputSize] : null);
+    }
+    const result: InputGrad[] = [gx];
+    if (h0) result.push(dh0 === 0 ? null : Float32Array.from(f32view(dh0, hFloats)));
+    if (c0) result.push(dc0 === 0 ? null : Float32Array.from(f32view(dc0, cFloats)));
+    for (const t of paramTensors) result.push(t.gradFn === null ? ACCUMULATED : null);
+    return result;
+  } finally {
+    temp.free();
+  }
+}
+
+/** Frees the forward's blocks once: after the backward ran (`release`), or when the graph is collected without one. */
+function keepUntilBackward(fn: GradFn, owned: WasmBlocks): void {
+  fn.release = () => {
+    reclaim.unregister(owned);
+    owned.free();
+  };
+  reclaim.register(fn, owned, owned);
+}
+
+const reclaim = new FinalizationRegistry<WasmBlocks>((owned) => owned.free());
+
+/**
+ * A pointer to `src` in WebAssembly memory: a tensor stored there is used in place, other data is copied into a
+ * block of `blocks`. With `swap` the result is always a new block of `blocks`, holding `src` with its two
+ * leading dims swapped (by a wasm kernel, after one bulk copy when `src` is in JavaScript).
+ */
+function inWasm(src: Tensor | Float32Array, blocks: WasmBlocks, swap: Swap | null = null): number {
+  const wasmPtr = src instanceof Tensor && src.isWasm ? src.wasmPtr : 0;
+  const data = (): Float32Array => (src instanceof Tensor ? src.data : src);
+  if (swap === null) return wasmPtr !== 0 ? wasmPtr : blocks.copyOf(data());
+  const [a1, a2, inner] = swap;
+  const dst = blocks.alloc(a1 * a2 * inner, false);
+  const temp = new WasmBlocks();
+  try {
+    swapLeading(a1, a2, inner, wasmPtr !== 0 ? wasmPtr : temp.copyOf(data()), dst);
+  } finally {
+    temp.free();
+  }
+  return dst;
+}
+
+/** Copies `dst.length` floats at `ptr` into `dst`, swapping the two leading dims when `swap` is given. */
+function copyToJs(ptr: number, dst: Float32Array, swap: Swap | null): void {
+  if (swap === null) {
+    dst.set(f32view(ptr, dst.length));
+    return;
+  }
+  const temp = new WasmBlocks();
+  try {
+    const swapped = temp.alloc(dst.length, false);
+    swapLeading(swap[0], swap[1], swap[2], ptr, swapped);
+    dst.set(f32view(swapped, dst.length));
+  } finally {
+    temp.free();
+  }
+}
+
+/** A new block of `blocks` holding the floats at `ptr` times `mask`, elementwise (dropout between layers). */
+function maskedCopy(ptr: number, mask: Float32Array, blocks: WasmBlocks): number {
+  const dst = blocks.alloc(mask.length, false);
+  const from = f32view(ptr, mask.length);
+  const to = f32view(dst, mask.length);
+  for (let i = 0; i < mask.length; i++) to[i] = from[i] * mask[i];
+  return dst;
+}
+
+/** The floats at `ptr` *= `mask`, elementwise (the gradient through dropout). */
+function scaleInPlace(ptr: number, mask: Float32Array): void {
+  const v = f32view(ptr, mask.length);
+  for (let i = 0; i < mask.length; i++) v[i] *= mask[i];
+}
+
+function parameterPointers(p: LayerParams): DirectionParams {
+  return {
+    wIh: p.wIh.wasmPtr,
+    wHh: p.wHh.wasmPtr,
+    bIh: p.bIh?.wasmPtr ?? 0,
+    bHh: p.bHh?.wasmPtr ?? 0,
+    wHr: p.wHr?.wasmPtr ?? 0,
+  };
 }
 
 /** Inverted-dropout mask: 0 with probability p, else 1/(1−p). */
