@@ -9,6 +9,11 @@
  * weight_hh_l{k} (G·H, Hout), bias_ih_l{k}, bias_hh_l{k} (G·H), weight_hr_l{k} (P, H) for LSTM with projSize;
  * G = 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n). All drawn from U(−1/√H, 1/√H).
  * The whole stack runs as one fused op (see functional/recurrent.ts); dropout applies between layers in training.
+ *
+ * Constructors take PyTorch's positional form or one options object:
+ *   new nn.LSTM(1, 64, 2, { batchFirst: true })   new nn.LSTM(1, 64, { numLayers: 2 })   new nn.RNN(1, 64)
+ *   new nn.LSTM({ inputSize: 1, hiddenSize: 64, numLayers: 2, batchFirst: true })
+ * Options use camelCase (`batchFirst`, not `batch_first`); an unknown option is an error that names the right one.
  */
 import { blockBytes, checkFits } from '../kernels/memory.js';
 import type { CellMode } from '../kernels/recurrent.js';
@@ -17,7 +22,7 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type LayerParams, recurrentStack } from './functional/recurrent.js';
 import { uniform_ } from './init.js';
-import { Module } from './module.js';
+import { checkOptionKeys, describeArgument, describeArguments, isOptionsObject, Module } from './module.js';
 import { Parameter } from './parameter.js';
 
 export interface RNNBaseOptions {
@@ -42,6 +47,81 @@ export interface RNNOptions extends RNNBaseOptions {
 export interface LSTMOptions extends RNNBaseOptions {
   /** If > 0, an LSTM with projections: h = W_hr (o ∘ tanh(c)), of size projSize (default 0). */
   projSize?: number;
+}
+
+/** The options object of the positional form `(inputSize, hiddenSize, options)`. */
+export type RecurrentTailOptions<O extends RNNBaseOptions> = Omit<O, 'inputSize' | 'hiddenSize'>;
+
+/** The arguments every recurrent layer's constructor accepts (see the overloads on RNN, LSTM, GRU). */
+type RecurrentArguments<O extends RNNBaseOptions> =
+  | [options: O]
+  | [inputSize: number, hiddenSize: number, options?: RecurrentTailOptions<O>]
+  | [
+      inputSize: number,
+      hiddenSize: number,
+      numLayers?: number,
+      options?: Omit<RecurrentTailOptions<O>, 'numLayers'>,
+    ];
+
+const BASE_OPTION_KEYS = [
+  'inputSize',
+  'hiddenSize',
+  'numLayers',
+  'bias',
+  'batchFirst',
+  'dropout',
+  'bidirectional',
+];
+
+/**
+ * The options object of any accepted call form: `(options)`, `(inputSize, hiddenSize, options?)` or
+ * `(inputSize, hiddenSize, numLayers?, options?)`; otherwise a TypeError listing the forms. `layer` is e.g.
+ * 'nn.LSTM', `keys` every option it takes. Values are checked by RNNBase.
+ */
+function recurrentOptions<O extends RNNBaseOptions>(
+  layer: string,
+  keys: readonly string[],
+  args: unknown[],
+): O {
+  const [inputSize, hiddenSize, third, fourth] = args;
+  if (args.length === 1 && isOptionsObject(inputSize)) {
+    checkOptionKeys(layer, inputSize, keys);
+    return inputSize as unknown as O;
+  }
+  if (
+    args.length >= 2 &&
+    args.length <= 4 &&
+    typeof inputSize === 'number' &&
+    typeof hiddenSize === 'number'
+  ) {
+    const numLayersGiven = !(isOptionsObject(third) && fourth === undefined);
+    const numLayers = numLayersGiven ? third : undefined;
+    const rest = numLayersGiven ? fourth : third;
+    if (
+      (numLayers === undefined || typeof numLayers === 'number') &&
+      (rest === undefined || isOptionsObject(rest))
+    ) {
+      const positional =
+        numLayers === undefined ? ['inputSize', 'hiddenSize'] : ['inputSize', 'hiddenSize', 'numLayers'];
+      const tail = rest ?? {};
+      checkOptionKeys(
+        layer,
+        tail,
+        keys.filter((k) => !positional.includes(k)),
+        positional,
+      );
+      return {
+        ...tail,
+        inputSize,
+        hiddenSize,
+        ...(numLayers === undefined ? {} : { numLayers }),
+      } as unknown as O;
+    }
+  }
+  throw new TypeError(
+    `${layer} expects (inputSize, hiddenSize, numLayers?, options?) or ({ inputSize, hiddenSize, ... }); ` +
+      `got ${describeArguments(args)}`,
+  );
 }
 
 const GATES: Record<CellMode, number> = { rnn_tanh: 1, rnn_relu: 1, lstm: 4, gru: 3 };
@@ -78,15 +158,23 @@ abstract class RNNBase extends Module {
       ['projSize', this.projSize, 0],
     ] as const) {
       if (!Number.isInteger(v) || v < min)
-        throw new Error(`${name}: ${k} must be an integer >= ${min}, got ${v}`);
+        throw new Error(`${name}: ${k} must be an integer >= ${min}, got ${describeArgument(v)}`);
     }
     if (this.projSize >= this.hiddenSize && this.projSize > 0) {
       throw new Error(
         `${name}: projSize (${this.projSize}) must be smaller than hiddenSize (${this.hiddenSize})`,
       );
     }
-    if (!(this.dropout >= 0 && this.dropout <= 1))
-      throw new Error(`${name}: dropout must be in [0, 1], got ${this.dropout}`);
+    if (typeof this.dropout !== 'number' || !(this.dropout >= 0 && this.dropout <= 1))
+      throw new Error(`${name}: dropout must be a number in [0, 1], got ${describeArgument(this.dropout)}`);
+    for (const [k, v] of [
+      ['bias', this.bias],
+      ['batchFirst', this.batchFirst],
+      ['bidirectional', this.bidirectional],
+    ] as const) {
+      if (typeof v !== 'boolean')
+        throw new Error(`${name}: ${k} must be true or false, got ${describeArgument(v)}`);
+    }
 
     const G = GATES[mode];
     const H = this.hiddenSize;
@@ -212,10 +300,20 @@ abstract class RNNBase extends Module {
 /** Elman RNN: h_t = act(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh), act = tanh (default) or relu. */
 export class RNN extends RNNBase {
   readonly nonlinearity: 'tanh' | 'relu';
-  constructor(options: RNNOptions) {
+  /** `new nn.RNN(inputSize, hiddenSize, numLayers?, options?)` as in PyTorch, or `new nn.RNN({ inputSize, … })`. */
+  constructor(options: RNNOptions);
+  constructor(inputSize: number, hiddenSize: number, options?: RecurrentTailOptions<RNNOptions>);
+  constructor(
+    inputSize: number,
+    hiddenSize: number,
+    numLayers?: number,
+    options?: Omit<RecurrentTailOptions<RNNOptions>, 'numLayers'>,
+  );
+  constructor(...args: RecurrentArguments<RNNOptions>) {
+    const options = recurrentOptions<RNNOptions>('nn.RNN', [...BASE_OPTION_KEYS, 'nonlinearity'], args);
     const nl = options.nonlinearity ?? 'tanh';
     if (nl !== 'tanh' && nl !== 'relu')
-      throw new Error(`RNN: nonlinearity must be 'tanh' or 'relu', got '${nl}'`);
+      throw new Error(`RNN: nonlinearity must be 'tanh' or 'relu', got ${describeArgument(nl)}`);
     super(nl === 'tanh' ? 'rnn_tanh' : 'rnn_relu', options);
     this.nonlinearity = nl;
   }
@@ -231,8 +329,17 @@ export class RNN extends RNNBase {
  * c_t = f∘c_{t−1} + i∘g; h_t = o∘tanh(c_t) (then h_t = W_hr h_t with projSize).
  */
 export class LSTM extends RNNBase {
-  constructor(options: LSTMOptions) {
-    super('lstm', options);
+  /** `new nn.LSTM(inputSize, hiddenSize, numLayers?, options?)` as in PyTorch, or `new nn.LSTM({ inputSize, … })`. */
+  constructor(options: LSTMOptions);
+  constructor(inputSize: number, hiddenSize: number, options?: RecurrentTailOptions<LSTMOptions>);
+  constructor(
+    inputSize: number,
+    hiddenSize: number,
+    numLayers?: number,
+    options?: Omit<RecurrentTailOptions<LSTMOptions>, 'numLayers'>,
+  );
+  constructor(...args: RecurrentArguments<LSTMOptions>) {
+    super('lstm', recurrentOptions<LSTMOptions>('nn.LSTM', [...BASE_OPTION_KEYS, 'projSize'], args));
   }
   /** input, optional [h0, c0] → [output, [hN, cN]]. */
   forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
@@ -249,8 +356,17 @@ export class LSTM extends RNNBase {
  * n = tanh(W_in x + b_in + r∘(W_hn h + b_hn)), h_t = (1 − z)∘n + z∘h_{t−1}.
  */
 export class GRU extends RNNBase {
-  constructor(options: RNNBaseOptions) {
-    super('gru', options);
+  /** `new nn.GRU(inputSize, hiddenSize, numLayers?, options?)` as in PyTorch, or `new nn.GRU({ inputSize, … })`. */
+  constructor(options: RNNBaseOptions);
+  constructor(inputSize: number, hiddenSize: number, options?: RecurrentTailOptions<RNNBaseOptions>);
+  constructor(
+    inputSize: number,
+    hiddenSize: number,
+    numLayers?: number,
+    options?: Omit<RecurrentTailOptions<RNNBaseOptions>, 'numLayers'>,
+  );
+  constructor(...args: RecurrentArguments<RNNBaseOptions>) {
+    super('gru', recurrentOptions<RNNBaseOptions>('nn.GRU', BASE_OPTION_KEYS, args));
   }
   /** input → [output, hN]. */
   forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
