@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -79,7 +79,10 @@ for (const major of MAJORS) {
         'const spec = { model: { hiddenSize: 8, numLayers: 1 }, train: { epochs: 1, lr: 1e-3, batchSize: 16 } };' +
         "const r = await compareModels(d, jobsFor(['lstm', 'gru'], [0], spec), { workers: 2 });" +
         "console.log(r.workers, r.results.rows.filter((x) => x.kind === 'ensemble').map((x) => x.name).sort().join(','));";
-      const r = run(node, ['--input-type=module', '-e', script]);
+      // A file, not -e: worker threads inherit the parent's execArgv, and --input-type breaks their start.
+      const file = join(dist, `node_versions_compare_${major}.mjs`);
+      writeFileSync(file, script);
+      const r = run(node, [file]);
       assert.equal(r.code, 0, r.err);
       assert.equal(r.out.trim(), '2 gru,lstm');
     });
