@@ -102,9 +102,9 @@ export function decideVerdict(
     bestOverall && bestOverall !== best
       ? ` Lowest test MAE of all: ${bestOverall.label} (${num(bestOverall.mae.mean)}).`
       : '';
-  const baselineNote =
+  const baselineNote = (also: boolean) =>
     betterBaselines.length > 0
-      ? ` Baselines that also beat naive significantly: ${list(betterBaselines)}.`
+      ? ` Baselines that ${also ? 'also ' : ''}beat naive significantly: ${list(betterBaselines)}.`
       : ' No baseline beats naive significantly.';
   const result = (
     status: VerdictResult['status'],
@@ -136,7 +136,7 @@ export function decideVerdict(
       'beats',
       'yes',
       'Yes.',
-      `${w.label} beats the naive forecast: ${describe(w)}.${also}${lowerButNot}${baselineNote}${overall}`,
+      `${w.label} beats the naive forecast: ${describe(w)}.${also}${lowerButNot}${baselineNote(true)}${overall}`,
     );
   }
   if (significant(best, alpha, 'worse')) {
@@ -144,7 +144,7 @@ export function decideVerdict(
       'worse',
       'no',
       'No — worse.',
-      `Every model is worse than the naive forecast; even the best, ${best.label}, is significantly worse: ${describe(best)}.${baselineNote}${overall}`,
+      `Every model is worse than the naive forecast; even the best, ${best.label}, is significantly worse: ${describe(best)}.${baselineNote(false)}${overall}`,
     );
   }
   return result(
@@ -152,6 +152,6 @@ export function decideVerdict(
     'no',
     'No — not significantly better.',
     `No model beats the naive forecast significantly. The best, ${best.label}, has ${describe(best)}: ` +
-      `a difference within noise, in either direction.${baselineNote}${overall}`,
+      `a difference within noise, in either direction.${baselineNote(false)}${overall}`,
   );
 }

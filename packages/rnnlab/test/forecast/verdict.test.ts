@@ -89,7 +89,7 @@ test('verdict: a baseline that beats naive is named even when no model does, and
   assert.equal(v.status, 'not-significant');
   assert.deepEqual(v.beatsNaive, ['ar']);
   assert.equal(v.bestOverall, 'ar');
-  assert.match(v.text, /Baselines that also beat naive significantly: AR\./);
+  assert.match(v.text, /Baselines that beat naive significantly: AR\./);
   assert.match(v.text, /Lowest test MAE of all: AR \(95\.00\)/);
 });
 
