@@ -32,8 +32,14 @@ export class Adam extends Optimizer {
   readonly amsgrad: boolean;
   private readonly state = new Map<Tensor, AdamState>();
 
-  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+  /** `new optim.Adam(params, { lr: 0.01 })`, or PyTorch's positional `new optim.Adam(params, 0.01)`. */
+  constructor(params: Iterable<Tensor>, options: AdamOptions | number = {}) {
     super(params, 'Adam');
+    if (typeof options === 'number') options = { lr: options };
+    if (typeof options !== 'object' || options === null)
+      throw new Error(
+        `Adam: expected (params, lr) or (params, { lr, betas, eps, weightDecay, amsgrad }), got ${String(options)}`,
+      );
     this.lr = options.lr ?? 1e-3;
     this.betas = options.betas ?? [0.9, 0.999];
     this.eps = options.eps ?? 1e-8;

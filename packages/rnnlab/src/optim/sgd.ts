@@ -23,8 +23,14 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
   private readonly buffers = new Map<Tensor, WasmStorage>();
 
-  constructor(params: Iterable<Tensor>, options: SGDOptions) {
+  /** `new optim.SGD(params, { lr: 0.1, momentum: 0.9 })`, or PyTorch's positional `new optim.SGD(params, 0.1)`. */
+  constructor(params: Iterable<Tensor>, options: SGDOptions | number) {
     super(params, 'SGD');
+    if (typeof options === 'number') options = { lr: options };
+    if (typeof options !== 'object' || options === null)
+      throw new Error(
+        `SGD: expected (params, lr) or (params, { lr, momentum, dampening, weightDecay, nesterov }), got ${String(options)}`,
+      );
     this.lr = options.lr;
     this.momentum = options.momentum ?? 0;
     this.dampening = options.dampening ?? 0;

@@ -87,6 +87,8 @@ export class Tensor {
   numel(): number {
     return this.storage.length;
   }
+  size(): readonly number[];
+  size(dim: number): number;
   size(dim?: number): number | readonly number[] {
     return dim === undefined ? this.shape : this.shape[view.dimIndex(dim, this.shape.length, 'size')];
   }

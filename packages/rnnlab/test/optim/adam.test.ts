@@ -73,3 +73,16 @@ describe('SGD', () => {
     );
   });
 });
+
+test("PyTorch's positional learning rate: Adam(params, lr) and SGD(params, lr)", async () => {
+  const { optim } = await import('../../src/index.js');
+  const { Parameter } = await import('../../src/nn/parameter.js');
+  const { zeros } = await import('../../src/tensor/creation.js');
+  const p = new Parameter(zeros([2]));
+  assert.equal(new optim.Adam([p], 0.1).lr, 0.1);
+  assert.equal(new optim.SGD([p], 0.5).lr, 0.5);
+  assert.throws(
+    () => new optim.Adam([p], 'fast' as unknown as number),
+    /expected \(params, lr\) or \(params, \{ lr/,
+  );
+});
