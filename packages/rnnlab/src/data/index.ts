@@ -14,7 +14,7 @@ export {
 } from './csv.js';
 export { buildFeatures, FEATURE_NAMES, type FeatureTable, featureColumn } from './features.js';
 export { formatPriceCsv } from './format.js';
-export { type Batch, DataLoader, type DataLoaderOptions } from './loader.js';
+export { type Batch, type BatchOf, DataLoader, type DataLoaderOptions } from './loader.js';
 export { type DateRange, parseDateRange, sliceByDate } from './range.js';
 export {
   compoundLogReturns,
@@ -41,4 +41,5 @@ export {
   type SplitPart,
   splitWindows,
 } from './split.js';
+export { TensorDataset } from './tensor_dataset.js';
 export { makeWindows, type WindowOptions, type Windows } from './windows.js';

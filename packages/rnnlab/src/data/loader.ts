@@ -1,15 +1,17 @@
 /**
- * Mini-batches over windows, like torch's DataLoader(batch_size, shuffle, drop_last, generator) for a
- * TensorDataset.
- *
- * Batch b of an epoch takes window ids order[b·B .. b·B+B) and yields float32 copies:
- *   x (B, T, F) row-major, y (B, T), index (B) = the window ids; the last batch is smaller unless `dropLast`.
+ * Mini-batches, like torch's DataLoader(dataset, batch_size, shuffle, drop_last, generator), over either
+ *  - a `TensorDataset`: batch b yields one tensor per dataset tensor, rows order[b·B .. b·B+B) of each; or
+ *  - the `Windows` of `makeWindows` (the forecasting pipeline's fast path): batch b yields float32 copies
+ *    x (B, T, F) row-major, y (B, T), index (B) = the window ids.
+ * The last batch is smaller unless `dropLast`.
  * Each `for … of` is one epoch. With `shuffle`, starting the epoch (creating the iterator) draws one 32-bit seed
  * from `generator` — by default the generator `manualSeed` seeds, as in torch — and the order is `indices`
  * permuted by `new Generator(seed).randperm(N)`. So `manualSeed(s)`, building the model, then iterating gives the
  * same orders bit for bit, and successive epochs differ.
  */
 import { defaultGenerator, Generator } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { TensorDataset } from './tensor_dataset.js';
 import type { Windows } from './windows.js';
 
 export interface DataLoaderOptions {
@@ -21,7 +23,7 @@ export interface DataLoaderOptions {
   generator?: Generator;
   /** Skip the last batch if it has fewer than `batchSize` windows (default false). */
   dropLast?: boolean;
-  /** The window ids to serve, e.g. `split.train.windows` (default: all windows). */
+  /** The sample (window) ids to serve, e.g. `split.train.windows` (default: all). */
   indices?: ArrayLike<number>;
 }
 
@@ -36,8 +38,11 @@ export interface Batch {
   index: Int32Array;
 }
 
-export class DataLoader implements Iterable<Batch> {
-  readonly windows: Windows;
+/** What a DataLoader yields per batch: tensors for a TensorDataset, a `Batch` for windows. */
+export type BatchOf<D> = D extends TensorDataset ? Tensor[] : Batch;
+
+export class DataLoader<D extends Windows | TensorDataset = Windows> implements Iterable<BatchOf<D>> {
+  readonly dataset: D;
   readonly batchSize: number;
   readonly shuffle: boolean;
   /** The generator given in the options; `undefined` means the default one. */
@@ -46,11 +51,12 @@ export class DataLoader implements Iterable<Batch> {
   /** Window ids served; an epoch without `shuffle` serves them in this order. */
   readonly indices: Int32Array;
 
-  constructor(windows: Windows, opts: DataLoaderOptions) {
-    const B = opts.batchSize;
+  constructor(dataset: D, opts: DataLoaderOptions) {
+    const B = opts?.batchSize;
     if (!Number.isInteger(B) || B < 1)
       throw new Error(`DataLoader: batchSize must be an integer ≥ 1, got ${B}.`);
-    this.windows = windows;
+    this.dataset = dataset;
+    const size = dataset instanceof TensorDataset ? dataset.length : dataset.rows;
     this.batchSize = B;
     this.shuffle = opts.shuffle ?? false;
     this.generator = opts.generator;
@@ -59,15 +65,15 @@ export class DataLoader implements Iterable<Batch> {
     if (given !== undefined) {
       for (let k = 0; k < given.length; k++) {
         const id = given[k]!;
-        if (!Number.isInteger(id) || id < 0 || id >= windows.rows) {
+        if (!Number.isInteger(id) || id < 0 || id >= size) {
           throw new Error(
-            `DataLoader: indices[${k}] = ${id} is not a window id in [0, ${windows.rows}). Pass ids of these windows.`,
+            `DataLoader: indices[${k}] = ${id} is not a sample id in [0, ${size}). Pass ids of this dataset's samples.`,
           );
         }
       }
     }
     this.indices =
-      given === undefined ? Int32Array.from({ length: windows.rows }, (_, k) => k) : Int32Array.from(given);
+      given === undefined ? Int32Array.from({ length: size }, (_, k) => k) : Int32Array.from(given);
     if (this.indices.length === 0)
       throw new Error('DataLoader: no windows to serve. Pass a non-empty `indices`.');
     if (this.length === 0) {
@@ -85,8 +91,18 @@ export class DataLoader implements Iterable<Batch> {
   }
 
   /** Starts an epoch: draws its order now (see the file comment), then yields its batches. */
-  [Symbol.iterator](): Iterator<Batch> {
-    return this.batches(this.shuffle ? this.shuffledIndices() : this.indices);
+  [Symbol.iterator](): Iterator<BatchOf<D>> {
+    const order = this.shuffle ? this.shuffledIndices() : this.indices;
+    const d = this.dataset;
+    return (d instanceof TensorDataset ? this.tensorBatches(d, order) : this.batches(d, order)) as Iterator<
+      BatchOf<D>
+    >;
+  }
+
+  private *tensorBatches(d: TensorDataset, order: Int32Array): Iterator<Tensor[]> {
+    const B = this.batchSize;
+    for (let b = 0; b < this.length; b++)
+      yield d.rows(order.slice(b * B, Math.min((b + 1) * B, order.length)));
   }
 
   /** `indices` permuted with a Generator seeded by one 32-bit draw from `generator`. */
@@ -96,8 +112,8 @@ export class DataLoader implements Iterable<Batch> {
     return perm.map((k) => this.indices[k]!);
   }
 
-  private *batches(order: Int32Array): Iterator<Batch> {
-    const { seqLen: T, features: F, x, y } = this.windows;
+  private *batches(windows: Windows, order: Int32Array): Iterator<Batch> {
+    const { seqLen: T, features: F, x, y } = windows;
     const B = this.batchSize;
     for (let b = 0; b < this.length; b++) {
       const index = order.slice(b * B, Math.min((b + 1) * B, order.length));

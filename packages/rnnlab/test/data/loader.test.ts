@@ -140,7 +140,7 @@ test('loader errors', () => {
   assert.throws(() => new DataLoader(w, { batchSize: 0 }), /batchSize must be an integer ≥ 1, got 0/);
   assert.throws(
     () => new DataLoader(w, { batchSize: 2, indices: [0, 27] }),
-    /indices\[1\] = 27 is not a window id in \[0, 27\)/,
+    /indices\[1\] = 27 is not a sample id in \[0, 27\)/,
   );
   assert.throws(() => new DataLoader(w, { batchSize: 2, indices: [] }), /no windows to serve/);
   assert.throws(
