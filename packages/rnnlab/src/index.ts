@@ -5,6 +5,7 @@
  */
 
 export { WasmMemoryError } from './kernels/memory.js';
+export { type KernelBuild, kernelBuild } from './kernels/wasm.js';
 export * as nn from './nn/index.js';
 export { SafetensorsError } from './nn/safetensors.js';
 export * as optim from './optim/index.js';

@@ -32,9 +32,8 @@ test('shuffle: every sample once per epoch, x and y rows stay paired, manualSeed
     manualSeed(seed);
     return [...new DataLoader(new TensorDataset(X, Y), { batchSize: 3, shuffle: true })].flatMap(([x, y]) => {
       const xs = x.tolist() as number[][];
-      (y.tolist() as number[]).forEach((v, k) =>
-        assert.equal(xs[k][0], (v - 100) * 2, 'x row matches y row'),
-      );
+      for (const [k, v] of (y.tolist() as number[]).entries())
+        assert.equal(xs[k][0], (v - 100) * 2, 'x row matches y row');
       return y.tolist() as number[];
     });
   };
