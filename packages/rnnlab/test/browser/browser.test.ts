@@ -15,21 +15,24 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext, ConsoleMessage } from 'playwright-core';
+import {
+  bundleForBrowser,
+  MIME,
+  openPage as openHarnessPage,
+  ROOT,
+  type Session,
+  scriptJson,
+  startSession,
+} from './harness.js';
 import { type TutorialSteps, trainTutorialSteps } from './tutorial_steps.js';
 
 type Build = 'relaxed-simd' | 'simd';
 
-/** The workspace root (this file runs from packages/rnnlab/dist/test/browser/). */
-const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const CSV_PATH = join(ROOT, 'packages/rnnlab/data/dji.csv');
 /** What the server may send from disk: the engine's build output and its data. */
 const SERVED_DIRS = ['packages/rnnlab/dist/', 'packages/rnnlab/data/'].map((d) => join(ROOT, d));
@@ -45,16 +48,6 @@ const IMPORT_MAP = {
 const SCREENSHOT = join(tmpdir(), 'rnnlab-browser.png');
 /** Per hook and test: a hung browser fails the test instead of stalling `npm test`. */
 const TIMEOUT = { timeout: 60_000 };
-
-const MIME: Record<string, string> = {
-  '.js': 'application/javascript; charset=utf-8',
-  '.mjs': 'application/javascript; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
 
 /**
  * The module worker: sets the kernel choice, imports the entry (bundled: workers have no import maps) and posts the
@@ -91,7 +84,7 @@ interface PageResult {
 
 /** A tiny results page: runs the entry on the main thread (and in a worker), lists the losses in a table. */
 function pageHtml(spec: PageSpec): string {
-  const json = (x: unknown) => JSON.stringify(x ?? null).replace(/</g, '\\u003c');
+  const json = scriptJson;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${spec.title}</title>
 <link rel="icon" href="data:,">
@@ -143,12 +136,7 @@ try {
 `;
 }
 
-let server: Server | undefined;
-let origin = '';
-let browser: Browser | undefined;
-let context: BrowserContext | undefined;
-/** Requests the pages made to anything but the local server (aborted). */
-const offsite: string[] = [];
+let session: Session | undefined;
 let skipReason: string | undefined;
 const bundle = new Map<string, Uint8Array>();
 const pages = new Map<string, PageSpec>();
@@ -156,25 +144,14 @@ const csvText = readFileSync(CSV_PATH, 'utf8');
 /** Node's runs, by kernel build. */
 const nodeRuns = new Map<Build, TutorialSteps>();
 
-async function serve(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) {
-  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-  const send = (status: number, type: string, body: string | Uint8Array) => {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-    res.end(body);
-  };
+/** The in-memory routes: the results pages, the worker script and the esbuild bundle. */
+function route(path: string) {
   const page = pages.get(path);
-  if (page) return send(200, MIME['.html']!, pageHtml(page));
-  if (path === '/worker.js') return send(200, MIME['.js']!, WORKER_JS);
+  if (page) return { type: MIME['.html']!, body: pageHtml(page) };
+  if (path === '/worker.js') return { type: MIME['.js']!, body: WORKER_JS };
   const bundled = bundle.get(path);
-  if (bundled) return send(200, MIME['.js']!, bundled);
-  const file = resolve(ROOT, `.${path}`);
-  const type = MIME[extname(file)];
-  if (type !== undefined && SERVED_DIRS.some((d) => file.startsWith(d))) {
-    try {
-      return send(200, type, await readFile(file));
-    } catch {}
-  }
-  send(404, 'text/plain', `not found: ${path}`);
+  if (bundled) return { type: MIME['.js']!, body: bundled };
+  return undefined;
 }
 
 /** Node's run of the same code: in this process if its build matches, else a child process with RNNLAB_KERNELS. */
@@ -194,38 +171,9 @@ async function nodeRun(build: Build): Promise<TutorialSteps> {
   return run;
 }
 
-/**
- * Opens `path` in a new page, waits for its result, and checks nothing went wrong on the way. Pages share one
- * browser context: Chromium from @sparticuz/chromium runs `--single-process`, where closing a context kills it.
- */
-async function openPage(path: string, screenshot?: string): Promise<PageResult> {
-  const page = await context!.newPage();
-  const problems: string[] = [];
-  page.on('console', (m: ConsoleMessage) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  try {
-    await page.goto(`${origin}${path}`);
-    await page.waitForFunction(() => 'rnnlabResult' in window, null, { timeout: 30_000 });
-    const result = await page.evaluate(
-      () => (window as unknown as { rnnlabResult: PageResult }).rnnlabResult,
-    );
-    if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
-    assert.equal(result.error, undefined, `${path}: the page failed`);
-    assert.deepEqual(
-      [...problems, ...offsite],
-      [],
-      `${path}: console errors, page errors or failed requests`,
-    );
-    return result;
-  } finally {
-    await page.close();
-  }
+/** Opens `path`, waits for its result and checks nothing went wrong on the way (see harness.ts `openPage`). */
+function openPage(path: string, screenshot?: string): Promise<PageResult> {
+  return openHarnessPage<PageResult>(session!, path, { screenshot });
 }
 
 /** Asserts a browser run equals Node's run of the same build, bit for bit (deepStrictEqual compares with Object.is). */
@@ -235,64 +183,35 @@ function assertSameBits(where: string, actual: TutorialSteps | null | undefined,
 }
 
 before(async () => {
-  const started = Date.now();
-  let chromium: typeof import('@sparticuz/chromium').default;
-  let playwright: typeof import('playwright-core').chromium;
-  try {
-    chromium = (await import('@sparticuz/chromium')).default;
-    playwright = (await import('playwright-core')).chromium;
-  } catch (e) {
-    skipReason = `@sparticuz/chromium or playwright-core is not installed (run npm ci at the repo root): ${e}`;
+  const started = await startSession({
+    servedDirs: SERVED_DIRS,
+    route,
+    viewport: { width: 1100, height: 240 },
+  });
+  if ('skipReason' in started) {
+    skipReason = started.skipReason;
     return;
   }
-  try {
-    const executablePath = await chromium.executablePath();
-    browser = await playwright.launch({ executablePath, args: chromium.args, headless: true });
-  } catch (e) {
-    skipReason = `Chromium from @sparticuz/chromium cannot start on this machine: ${String(e).slice(0, 400)}`;
-    return;
-  }
+  session = started;
   const launched = Date.now();
-  context = await browser.newContext({ viewport: { width: 1100, height: 240 } });
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${origin}/`) || url.startsWith('data:')) return route.continue();
-    offsite.push(url);
-    return route.abort();
-  });
-
-  const esbuild = await import('esbuild');
-  const built = await esbuild.build({
-    entryPoints: [fileURLToPath(new URL('./page_entry.js', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    outdir: '/bundle',
-    write: false,
-    logLevel: 'silent',
-  });
-  assert.deepEqual(built.warnings, [], 'esbuild warnings');
-  for (const out of built.outputFiles) bundle.set(out.path, out.contents);
+  for (const [path, contents] of await bundleForBrowser(
+    fileURLToPath(new URL('./page_entry.js', import.meta.url)),
+  ))
+    bundle.set(path, contents);
   assert.ok(bundle.has(BUNDLED_ENTRY), `esbuild wrote ${[...bundle.keys()].join(', ')}`);
   const bundled = Date.now();
-
-  server = createServer((req, res) => void serve(req, res));
-  await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const inProcess = trainTutorialSteps(csvText);
   nodeRuns.set(inProcess.kernelBuild as Build, inProcess);
   const kb = (bundle.get(BUNDLED_ENTRY)!.length / 1024).toFixed(0);
   console.log(
-    `browser test setup: Chromium ${browser.version()} up in ${launched - started} ms, esbuild bundle ` +
+    `browser test setup: Chromium ${session.browser.version()} up in ${session.launchMs} ms, esbuild bundle ` +
       `${kb} KiB in ${bundled - launched} ms, Node run (${inProcess.kernelBuild}) in ${Date.now() - bundled} ms`,
   );
 }, TIMEOUT);
 
 after(async () => {
-  await browser?.close();
-  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+  await session?.close();
 }, TIMEOUT);
 
 test(
