@@ -3,6 +3,7 @@
  * metrics, significance tests, conformal intervals, the verdict and checkpoints as bytes. Runs anywhere; the
  * worker-thread comparison and file-based checkpoints are in `rnnlab/node`.
  */
+export * from './backtest/index.js';
 export * from './baselines.js';
 export {
   CHECKPOINT_FORMAT,

@@ -6,7 +6,14 @@
  * Legend: N scored test windows, M validation windows, H forecast steps, S seeds. Forecast matrices are (N, H)
  * row-major in prices; "step 1" is column 0.
  */
-import { BASELINE_LABELS, type BaselineName, baselineForecasts, type EvalSet, step } from './evaluation.js';
+import {
+  BASELINE_LABELS,
+  BASELINE_NAMES,
+  type BaselineName,
+  baselineForecasts,
+  type EvalSet,
+  step,
+} from './evaluation.js';
 import {
   calibrateIntervals,
   coverageByStep,
@@ -86,15 +93,6 @@ export function directionPattern(forecast: ArrayLike<number>, previous: ArrayLik
 
 const METRIC_KEYS = ['mae', 'rmse', 'mape', 'mase', 'bias'] as const;
 
-function stepOne(d: PreparedData, s: EvalSet, forecast: Float64Array): ForecastMetrics {
-  return evaluate({
-    actual: step(s.actual, s.H, 0),
-    predicted: step(forecast, s.H, 0),
-    previous: s.previous,
-    trainNaiveMae: naiveMae(d.prices.subarray(0, d.split.trainEnd)),
-  });
-}
-
 /** Ranks (1 = lowest) of values; non-finite values rank last, ties by input order. */
 function ranksOf(values: readonly number[]): number[] {
   const key = (v: number) => (Number.isFinite(v) ? v : Number.POSITIVE_INFINITY);
@@ -106,8 +104,70 @@ function ranksOf(values: readonly number[]): number[] {
   return ranks;
 }
 
+/**
+ * The forecasts to summarize as plain arrays: the scored test origins and validation origins (as eval sets, whose
+ * `ids` only count the rows), every model run's forecasts, the baselines' forecasts and the training statistics.
+ * `summarize` builds it from one split; a backtest pools it over folds.
+ */
+export interface ForecastSummaryInput {
+  test: EvalSet;
+  val: EvalSet;
+  /** One run per model kind and seed: test forecasts (N, H) and validation forecasts (M, H), prices. */
+  runs: ReadonlyArray<Pick<ModelResult, 'kind' | 'seed' | 'forecast' | 'valForecast'>>;
+  seeds: readonly number[];
+  /** Baseline forecasts on the same test and validation rows. */
+  baselines: Partial<Record<BaselineName, { forecast: Float64Array; valForecast: Float64Array }>>;
+  /** naiveMae of the training days (the MASE scale). */
+  trainNaiveMae: number;
+  target: string;
+  /** Per test row, the training period's lowest and highest close (price-level targets; null otherwise). */
+  trainRange: { min: Float64Array; max: Float64Array } | null;
+  unit: string;
+}
+
+/** An eval set over plain arrays (actual (N, H), previous (N), step-1 target dates (N)). */
+export function evalSetOf(H: number, actual: Float64Array, previous: Float64Array, dates: string[]): EvalSet {
+  const ids = Int32Array.from({ length: previous.length }, (_, i) => i);
+  return { ids, ends: ids, H, actual, previous, dates };
+}
+
 export function summarize(input: SummaryInput): Summary {
   const { data: d, test, val, runs, seeds, unit } = input;
+  const testBase = baselineForecasts(d, test);
+  const valBase = baselineForecasts(d, val);
+  const train = d.prices.subarray(0, d.split.trainEnd);
+  let trainRange: ForecastSummaryInput['trainRange'] = null;
+  if (d.target === 'close') {
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const v of train) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const n = test.ids.length;
+    trainRange = { min: new Float64Array(n).fill(lo), max: new Float64Array(n).fill(hi) };
+  }
+  return summarizeForecasts({
+    test,
+    val,
+    runs,
+    seeds,
+    baselines: Object.fromEntries(
+      (Object.keys(testBase) as BaselineName[]).map((b) => [
+        b,
+        { forecast: testBase[b], valForecast: valBase[b] },
+      ]),
+    ),
+    trainNaiveMae: naiveMae(train),
+    target: d.target,
+    trainRange,
+    unit,
+  });
+}
+
+/** The core of `summarize`, from plain arrays (see `ForecastSummaryInput`). */
+export function summarizeForecasts(input: ForecastSummaryInput): Summary {
+  const { test, val, runs, seeds, unit } = input;
   const { H } = test;
   const N = test.ids.length;
   const kinds = [...new Set(runs.map((r) => r.kind))];
@@ -117,10 +177,16 @@ export function summarize(input: SummaryInput): Summary {
       if (!r) throw new Error(`summarize: no run of ${k} with seed ${s}`);
       return r;
     });
+  const stepOne = (forecast: Float64Array): ForecastMetrics =>
+    evaluate({
+      actual: step(test.actual, H, 0),
+      predicted: step(forecast, H, 0),
+      previous: test.previous,
+      trainNaiveMae: input.trainNaiveMae,
+    });
 
   // Forecasters: seed ensembles of the models, then the baselines.
-  const testBase = baselineForecasts(d, test);
-  const valBase = baselineForecasts(d, val);
+  const baselineNames = BASELINE_NAMES.filter((b) => input.baselines[b] !== undefined);
   const forecasters = [
     ...kinds.map((k) => ({
       name: k as string,
@@ -129,12 +195,12 @@ export function summarize(input: SummaryInput): Summary {
       forecast: ensembleMean(runsOf(k).map((r) => r.forecast)),
       valForecast: ensembleMean(runsOf(k).map((r) => r.valForecast)),
     })),
-    ...(Object.keys(testBase) as BaselineName[]).map((b) => ({
+    ...baselineNames.map((b) => ({
       name: b as string,
       label: BASELINE_LABELS[b],
       kind: 'baseline' as const,
-      forecast: testBase[b],
-      valForecast: valBase[b],
+      forecast: input.baselines[b]!.forecast,
+      valForecast: input.baselines[b]!.valForecast,
     })),
   ];
   const scored: ScoredForecast[] = forecasters.map((f) => {
@@ -167,7 +233,7 @@ export function summarize(input: SummaryInput): Summary {
   }
 
   // Rows: metrics of every scored forecaster, plus the per-seed spread of every model.
-  const metrics = scored.map((f) => stepOne(d, test, f.forecast));
+  const metrics = scored.map((f) => stepOne(f.forecast));
   const ranks = ranksOf(metrics.map((m) => m.mae));
   const rowOf = (f: ScoredForecast, i: number): ResultRow => {
     const m = metrics[i];
@@ -194,7 +260,7 @@ export function summarize(input: SummaryInput): Summary {
   const scoredRows = scored.map(rowOf);
 
   // Per-seed runs: metrics, ranks among the models in each seed.
-  const perSeed = kinds.map((k) => runsOf(k).map((r) => stepOne(d, test, r.forecast)));
+  const perSeed = kinds.map((k) => runsOf(k).map((r) => stepOne(r.forecast)));
   const seedRanks = seeds.map((_, s) => ranksOf(perSeed.map((m) => m[s].mae)));
   const modelRows: ResultRow[] = kinds.map((k, ki) => {
     const ms = perSeed[ki];
@@ -245,16 +311,18 @@ export function summarize(input: SummaryInput): Summary {
   let up = 0;
   for (let i = 0; i < N; i++) if (actual1[i] > test.previous[i]) up++;
   let extrapolation: CompareResults['extrapolation'] = null;
-  if (d.target === 'close') {
-    const train = d.prices.subarray(0, d.split.trainEnd);
+  if (input.trainRange !== null) {
+    const { min, max } = input.trainRange;
     let trainMin = Number.POSITIVE_INFINITY;
     let trainMax = Number.NEGATIVE_INFINITY;
-    for (const v of train) {
-      trainMin = Math.min(trainMin, v);
-      trainMax = Math.max(trainMax, v);
+    let above = 0;
+    let below = 0;
+    for (let i = 0; i < N; i++) {
+      trainMin = Math.min(trainMin, min[i]);
+      trainMax = Math.max(trainMax, max[i]);
+      if (actual1[i] > max[i]) above++;
+      if (actual1[i] < min[i]) below++;
     }
-    const above = actual1.filter((v) => v > trainMax).length;
-    const below = actual1.filter((v) => v < trainMin).length;
     extrapolation = { trainMin, trainMax, above, below, share: (above + below) / N };
   }
   const period = (s: EvalSet) => ({ from: s.dates[0], to: s.dates[s.dates.length - 1], n: s.ids.length });
@@ -284,7 +352,7 @@ export function summarize(input: SummaryInput): Summary {
       horizon: H,
       seeds: [...seeds],
       unit,
-      target: d.target,
+      target: input.target,
       upShare: up / N,
       extrapolation,
       rankStability,

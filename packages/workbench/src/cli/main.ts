@@ -6,10 +6,12 @@
  */
 import { Command } from 'commander';
 import { printable } from 'rnnlab';
+import { backtestCommand } from './backtest.js';
 import { packageVersion } from './common.js';
 import { compareCommand } from './compare.js';
 import { fetchCommand } from './fetch.js';
 import { infoCommand } from './info.js';
+import { mergeCommand } from './merge.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
 
@@ -71,6 +73,8 @@ async function main(argv: string[]): Promise<void> {
     .addCommand(compareCommand(), { isDefault: true })
     .addCommand(trainCommand())
     .addCommand(predictCommand())
+    .addCommand(backtestCommand())
+    .addCommand(mergeCommand())
     .addCommand(fetchCommand())
     .addCommand(infoCommand());
   // addCommand (unlike .command) does not pass settings on to the subcommand.
