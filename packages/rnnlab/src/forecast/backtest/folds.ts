@@ -7,6 +7,9 @@
  * Fold k validates on the V days before its first origin, [f_k − V + 1, f_k + 1), and trains on the days before that:
  * [0, f_k − V + 1) ('expanding') or the last `trainDays` of them ('sliding'). Every target of a validation
  * window is a validation day ≤ f_k, so nothing of the scored period is seen before its origin.
+ * With refit 'once' every fold uses fold 0's training and validation blocks (scalers and models fitted once, at the
+ * first origin) and scores its own origins; each unit refits fold 0 itself (same seed, same bits), so shards stay
+ * independent — the same results as a single fit, at the cost of repeating it.
  */
 import type { BacktestConfig, GridCell } from './types.js';
 
@@ -61,10 +64,6 @@ export function checkBacktestConfig(config: BacktestConfig): void {
   if (config.window === 'sliding') int('trainDays (needed by --window sliding)', config.trainDays, 1);
   if (config.refit !== 'every' && config.refit !== 'once')
     throw new Error(`backtest: refit must be 'every' or 'once', got ${String(config.refit)}`);
-  if (config.refit === 'once')
-    throw new Error(
-      "backtest: refit 'once' is not implemented yet; use refit 'every' (scalers and models refit at every fold)",
-    );
   if (config.seeds.length === 0 && config.models.length > 0)
     throw new Error('backtest: models are given but no seeds; pass at least one seed');
   if (new Set(config.seeds).size !== config.seeds.length)

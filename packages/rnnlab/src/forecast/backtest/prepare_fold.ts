@@ -40,16 +40,18 @@ export function prepareFold(
   cell: GridCell,
   scalerKind: ScalerKind,
   horizon: number,
+  /** The fold whose origins are scored (default `f`; refit 'once' fits on fold 0 and scores fold k). */
+  scored: FoldDays = f,
 ): PreparedData {
   const target = cell.target;
   const T = cell.seqLen;
   // A log return needs the close before the first training day (the known past) when there is one.
   const sliceStart = target === 'log_return' ? Math.max(f.trainStart - 1, 0) : f.trainStart;
-  const table = buildFeatures(sliceSeries(series, sliceStart, f.lastTarget + 1), [target]);
+  const table = buildFeatures(sliceSeries(series, sliceStart, scored.lastTarget + 1), [target]);
   const base = sliceStart + table.offset;
   const b1 = f.valStart - base;
   const b2 = f.firstOrigin + 1 - base;
-  const len = f.lastTarget + 1 - base;
+  const len = scored.lastTarget + 1 - base;
   const raw = featureColumn(table, target);
   const scaler = fitScaler(scalerKind, raw.subarray(0, b1));
   const windows = makeWindows({
@@ -75,7 +77,7 @@ export function prepareFold(
   };
   const trainIds = ids(0, b1 - 1 - T);
   const valIds = ids(b1 - 1, b2 - 1 - T);
-  const testIds = ids(f.firstOrigin - base - T + 1, f.lastOrigin - base - T + 1);
+  const testIds = ids(scored.firstOrigin - base - T + 1, scored.lastOrigin - base - T + 1);
   const split: Split = {
     train: part(trainIds, 0, b1),
     val: part(valIds, b1, b2),
@@ -87,7 +89,7 @@ export function prepareFold(
   return {
     source: series.source,
     dates: table.dates,
-    prices: series.columns.close!.slice(base, f.lastTarget + 1),
+    prices: series.columns.close!.slice(base, scored.lastTarget + 1),
     target,
     featureNames: [target],
     scalerKind,

@@ -38,7 +38,9 @@ export function runBacktestUnit(plan: BacktestPlan, unit: BacktestUnit, series: 
   const { config } = plan;
   const cell = config.grid[unit.cell]!;
   const f = foldDays(series.series.rows, config, unit.fold);
-  const d = prepareFold(series.series, f, cell, config.scaler, config.horizon);
+  // refit 'once': scalers and models are fitted on fold 0's blocks; fold k only scores its own origins.
+  const fit = config.refit === 'once' ? foldDays(series.series.rows, config, 0) : f;
+  const d = prepareFold(series.series, fit, cell, config.scaler, config.horizon, f);
   const test = evalSet(d, 'test');
   const val = evalSet(d, 'val');
   if (test.ids.length !== config.step)

@@ -131,7 +131,6 @@ test('config errors name the field and the fix', () => {
   const cases: Array<[Partial<ReturnType<typeof smallConfig>>, RegExp]> = [
     [{ folds: 0 }, /folds must be an integer >= 1/],
     [{ step: 1.5 }, /step must be an integer/],
-    [{ refit: 'once' }, /refit 'once' is not implemented yet; use refit 'every'/],
     [{ window: 'sliding' }, /trainDays \(needed by --window sliding\)/],
     [{ window: 'sliding', trainDays: 10 }, /trainDays 10 is too short for seqLen 8.*trainDays >= 18/],
     [{ valDays: 8 }, /valDays 8 leaves 1 validation windows.*valDays >= 9/],

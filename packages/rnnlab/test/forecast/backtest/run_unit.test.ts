@@ -114,3 +114,26 @@ test('horizon 3 with a log-return target: a model unit forecasts (N, 3) prices r
     assert.ok(v > 0 && Math.abs(v / p - 1) < 0.1, `${i}: ${v} vs ${p}`);
   });
 });
+
+test("refit 'once': every fold uses the model fitted at fold 0 and scores its own origins", () => {
+  const s = ar1('ar', 200, 3);
+  const once = planBacktest([s], smallConfig({ refit: 'once' }));
+  const every = planBacktest([s], smallConfig());
+  assert.notEqual(once.hash, every.hash);
+  const run = (plan: typeof once, key: string) =>
+    runBacktestUnit(plan, plan.units.find((u) => u.key === key)!, s);
+  // Fold 0 is the same fit either way.
+  const once0 = run(once, 'ar/f0/c0/gru/s1');
+  assert.deepEqual(once0.forecasts, run(every, 'ar/f0/c0/gru/s1').forecasts);
+  // Fold 2 under 'once': fold 0's validation forecasts (same model, same validation windows), fold 2's origins.
+  const once2 = run(once, 'ar/f2/c0/gru/s1');
+  const every2 = run(every, 'ar/f2/c0/gru/s1');
+  assert.deepEqual(once2.valForecasts, once0.valForecasts);
+  assert.deepEqual(once2.origins, every2.origins);
+  assert.deepEqual(once2.actual, every2.actual);
+  assert.notDeepEqual(once2.forecasts, every2.forecasts, 'refitting at fold 2 gives another model');
+  // Baselines under 'once' also fit on fold 0 (the AR's coefficients): the naive forecast is the same either way.
+  const b = run(once, 'ar/f2/c0/baselines');
+  assert.deepEqual(b.forecasts.naive, run(every, 'ar/f2/c0/baselines').forecasts.naive);
+  assert.notDeepEqual(b.forecasts.ar, run(every, 'ar/f2/c0/baselines').forecasts.ar);
+});
