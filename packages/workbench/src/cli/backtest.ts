@@ -24,6 +24,7 @@ import { DEFAULT_RANGE, defaultDatasetPath } from 'rnnlab/node';
 import { BacktestProgress } from './backtest_progress.js';
 import { loadBacktestSeries, manifestTarget, seriesEntries } from './backtest_series.js';
 import { readValidUnit, type StoredUnit, viaJson, writePartFile, writeUnitFile } from './backtest_store.js';
+import type { TrainFlags } from './common.js';
 import { DEFAULT_SEEDS } from './compare.js';
 import { describeCell, parseGrid } from './grid.js';
 import { crossSeriesLines, writeBacktestReport } from './merge.js';
@@ -31,7 +32,7 @@ import { addTrainingOptions, int, modelList, resolveSeeds, seedsSpec } from './o
 import { checkOutputDir } from './output_paths.js';
 import { partFileName, resolveShard, SHARD_INDEX_VARS, type Shard, shardSpec, shardUnits } from './shard.js';
 
-interface BacktestFlags {
+interface BacktestFlags extends TrainFlags {
   csv?: string[];
   manifest?: string;
   dir?: string;
@@ -42,16 +43,6 @@ interface BacktestFlags {
   horizon: number;
   dropInvalid?: boolean;
   maxBytes?: number;
-  hidden: number;
-  layers: number;
-  nonlinearity: 'tanh' | 'relu';
-  dropout: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  clip?: number;
-  patience?: number;
-  seed: number;
   models: ModelKind[];
   seeds: number | number[];
   folds: number;
