@@ -8,7 +8,7 @@
  * every forecaster is scored on the same days.
  */
 import { driftForecast, LinearAR, meanLogReturn, meanReturnForecast, naiveForecast } from './baselines.js';
-import { evaluate, type ForecastMetrics, mae, naiveMae, rmse } from './metrics.js';
+import { mae, rmse } from './metrics.js';
 import type { PreparedData } from './prepare.js';
 
 export interface EvalSet {
@@ -98,16 +98,6 @@ export function baselineForecasts(d: PreparedData, s: EvalSet): Record<BaselineN
     out.ar.set(ar.predict(w, s.H), i * s.H);
   });
   return out;
-}
-
-/** One-step metrics of a forecast matrix (N, H) against the eval set. */
-export function stepOneMetrics(d: PreparedData, s: EvalSet, forecast: Float64Array): ForecastMetrics {
-  return evaluate({
-    actual: step(s.actual, s.H, 0),
-    predicted: step(forecast, s.H, 0),
-    previous: s.previous,
-    trainNaiveMae: naiveMae(d.prices.subarray(0, d.split.trainEnd)),
-  });
 }
 
 /** MAE and RMSE at each step 1..H. */

@@ -12,6 +12,7 @@ import {
   type BaselineName,
   baselineForecasts,
   type EvalSet,
+  perStepErrors,
   step,
 } from './evaluation.js';
 import {
@@ -328,20 +329,7 @@ export function summarizeForecasts(input: ForecastSummaryInput): Summary {
   const period = (s: EvalSet) => ({ from: s.dates[0], to: s.dates[s.dates.length - 1], n: s.ids.length });
 
   const horizonErrors =
-    H > 1
-      ? scored.flatMap((f) =>
-          Array.from({ length: H }, (_, k) => {
-            let a = 0;
-            let q = 0;
-            for (let i = 0; i < N; i++) {
-              const e = test.actual[i * H + k] - f.forecast[i * H + k];
-              a += Math.abs(e);
-              q += e * e;
-            }
-            return { model: f.name, step: k + 1, mae: a / N, rmse: Math.sqrt(q / N) };
-          }),
-        )
-      : [];
+    H > 1 ? scored.flatMap((f) => perStepErrors(test, f.forecast).map((e) => ({ model: f.name, ...e }))) : [];
 
   return {
     results: {
