@@ -11,7 +11,8 @@ import { escapeHtml, fmtNumber } from './format.js';
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}th,td{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}
 th{cursor:pointer;background:#f4f4f4}td:first-child,th:first-child,td.l{text-align:left}
-.better{color:#1a7f37}.worse{color:#b42318}code{background:#f4f4f4;padding:0 3px}svg text{font:12px system-ui,sans-serif}`;
+.better{color:#1a7f37}.worse{color:#b42318}code{background:#f4f4f4;padding:0 3px}svg text{font:12px system-ui,sans-serif}
+svg{max-width:100%;height:auto}.wide{overflow-x:auto}td.l{min-width:14em}`;
 
 /** Sorts a table by the clicked header: numbers numerically (data-v), text alphabetically; a second click reverses. */
 const SORT_SCRIPT = `document.querySelectorAll('table.sortable th').forEach((th,i)=>th.addEventListener('click',()=>{
@@ -126,10 +127,10 @@ export function renderBacktestHtml(
 geometric mean over series has a 95% bootstrap interval; wins/ties/losses count series where the row is significantly
 better / neither / significantly worse than naive (Diebold–Mariano on absolute errors, Holm-adjusted). Click a header to sort.</p>
 ${geoMeanChart(results.crossSeries, label)}
-<table class="sortable"><thead><tr><th>model</th><th>cell</th><th>geo. mean rel. MAE</th><th>95% interval</th><th>wins</th><th>ties</th><th>losses</th>${header}</tr></thead>
+<div class="wide"><table class="sortable"><thead><tr><th>model</th><th>cell</th><th>geo. mean rel. MAE</th><th>95% interval</th><th>wins</th><th>ties</th><th>losses</th>${header}</tr></thead>
 <tbody>
 ${rows}
-</tbody></table>
+</tbody></table></div>
 <h2>Per series</h2>
 <ul>
 ${verdicts}
