@@ -11,7 +11,7 @@ import { type EvalSet, evalSet, windowInputs } from './evaluation.js';
 import { type ModelConfig, type ModelKind, SequenceRegressor } from './models.js';
 import { predictLast, predictRecursive } from './predict.js';
 import { type PreparedData, targetToPrice, unscaleWith } from './prepare.js';
-import { type EpochRecord, fit, type TargetPositions, type WindowBatch } from './train.js';
+import { drain, type EpochRecord, fitSteps, type TargetPositions, type WindowBatch } from './train.js';
 
 export interface TrainConfig {
   epochs: number;
@@ -27,6 +27,28 @@ export interface ModelJob {
   seed: number;
   model: Omit<ModelConfig, 'kind' | 'inputSize' | 'outputSize'>;
   train: TrainConfig;
+  /**
+   * Positions trained and scored (default `targetFor(kind)`: the last one for the bidirectional model, every one
+   * otherwise). 'all-positions' for a BRNN reproduces the tutorial's mistake: its reverse direction reads the
+   * answer from the next input.
+   */
+  target?: TargetPositions;
+}
+
+/** Hooks of a run beside its events. */
+export interface JobHooks {
+  onEvent?: (e: JobEvent) => void;
+  /** Called after every epoch with the model as it is then (e.g. to forecast the validation period live). */
+  onEpochModel?: (model: SequenceRegressor, record: EpochRecord) => void;
+}
+
+/** Hooks of an asynchronous run. */
+export interface AsyncJobHooks extends JobHooks {
+  /**
+   * Awaited after every optimizer step: return at once to go on, wait to pause, throw to stop (the error is
+   * rethrown by `runModelJobAsync`). The run's numbers do not depend on it.
+   */
+  between?: () => void | Promise<void>;
 }
 
 export type JobEvent =
@@ -66,6 +88,33 @@ export function targetFor(kind: ModelKind): TargetPositions {
 }
 
 export function runModelJob(d: PreparedData, job: ModelJob, onEvent?: (e: JobEvent) => void): ModelResult {
+  return drain(modelJobSteps(d, job, { onEvent }));
+}
+
+/**
+ * `runModelJob` that gives control back after every optimizer step (see `AsyncJobHooks.between`), for Web
+ * Workers and pages that must pause, stop or stay responsive. Same numbers as `runModelJob` for the same job.
+ */
+export async function runModelJobAsync(
+  d: PreparedData,
+  job: ModelJob,
+  hooks: AsyncJobHooks = {},
+): Promise<ModelResult> {
+  const steps = modelJobSteps(d, job, hooks);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await hooks.between?.();
+  }
+}
+
+/** A model run as steps (one per optimizer step); the generator's result is the run's `ModelResult`. */
+export function* modelJobSteps(
+  d: PreparedData,
+  job: ModelJob,
+  hooks: JobHooks = {},
+): Generator<void, ModelResult, void> {
+  const { onEvent } = hooks;
   const { seed, kind } = job;
   manualSeed(seed);
   const model = new SequenceRegressor({
@@ -80,10 +129,10 @@ export function runModelJob(d: PreparedData, job: ModelJob, onEvent?: (e: JobEve
     indices: d.split.train.windows,
   });
   const val: WindowBatch[] = [...new DataLoader(d.windows, { batchSize: 256, indices: d.split.val.windows })];
-  const target = targetFor(kind);
+  const target = job.target ?? targetFor(kind);
   let epoch = 1;
   const t0 = performance.now();
-  const r = fit(model, () => loader, val, {
+  const r = yield* fitSteps(model, () => loader, val, {
     epochs: job.train.epochs,
     lr: job.train.lr,
     target,
@@ -93,6 +142,7 @@ export function runModelJob(d: PreparedData, job: ModelJob, onEvent?: (e: JobEve
     onBatch: (batch, batches, loss) => onEvent?.({ type: 'batch', kind, seed, epoch, batch, batches, loss }),
     onEpoch: (record) => {
       onEvent?.({ type: 'epoch', kind, seed, record, epochs: job.train.epochs });
+      hooks.onEpochModel?.(model, record);
       epoch = record.epoch + 1;
     },
   });

@@ -138,6 +138,20 @@ export function fit(
   val: readonly WindowBatch[],
   o: FitOptions,
 ): FitResult {
+  return drain(fitSteps(model, train, val, o));
+}
+
+/**
+ * `fit` as steps: yields after every optimizer step and returns the result, so a caller can hand control back to
+ * an event loop between batches (pause, stop, keep a page responsive: see `runModelJobAsync`). Driving it to
+ * the end without pausing is exactly `fit`.
+ */
+export function* fitSteps(
+  model: SequenceRegressor,
+  train: () => Iterable<WindowBatch>,
+  val: readonly WindowBatch[],
+  o: FitOptions,
+): Generator<void, FitResult, void> {
   const opt = new Adam(model.parameters(), { lr: o.lr });
   const limit = o.maxGradNorm ?? 1e6;
   const history: EpochRecord[] = [];
@@ -172,6 +186,7 @@ export function fit(
       sum += value;
       count += k;
       o.onBatch?.(i + 1, batches.length, sum / count);
+      yield;
     }
     if (diverged) break;
     const valLoss = evaluateLoss(model, val, o.target);
@@ -211,4 +226,12 @@ function snapshot(model: SequenceRegressor): Float32Array[] {
 
 function restore(model: SequenceRegressor, w: Float32Array[]): void {
   for (const [i, p] of model.parameters().entries()) p.data.set(w[i]);
+}
+
+/** Runs steps to the end without pausing and returns the generator's result. */
+export function drain<R>(steps: Generator<void, R, void>): R {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
 }
