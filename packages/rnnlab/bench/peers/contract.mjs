@@ -85,3 +85,34 @@ export function contractProblems(result, expect = {}) {
   }
   return problems;
 }
+
+/** Required fields of an inference-mode line (run.mjs --inference: rnnlab_infer.mjs, ort_infer.mjs, torch_infer.py). */
+export const INFERENCE_FIELDS = {
+  runner: (v) => typeof v === 'string' && v.length > 0,
+  mode: (v) => v === 'inference',
+  model: (v) => MODELS.includes(v),
+  windows: posInt,
+  seq: posInt,
+  msAll: positive,
+  msB16: positive,
+  msB1Median: positive,
+  msB1Mean: positive,
+  selfMaxDiff: (v) => finite(v) && v >= 0,
+  versions: isObject,
+};
+
+/** Problems with one inference-mode result; `expect` pins { model, windows, seq } (each optional). */
+export function inferenceProblems(result, expect = {}) {
+  if (!isObject(result)) return ['the result is not a JSON object'];
+  const problems = [];
+  for (const [key, ok] of Object.entries(INFERENCE_FIELDS)) {
+    if (!(key in result)) problems.push(`missing ${key}`);
+    else if (!ok(result[key], result)) problems.push(`bad ${key}: ${JSON.stringify(result[key])}`);
+  }
+  for (const key of ['model', 'windows', 'seq']) {
+    if (expect[key] !== undefined && result[key] !== expect[key]) {
+      problems.push(`${key} ${JSON.stringify(result[key])}, expected ${JSON.stringify(expect[key])}`);
+    }
+  }
+  return problems;
+}

@@ -1,20 +1,34 @@
 #!/usr/bin/env node
 // Benchmark harness for rnnlab against its peers (issue 4).
 //
-// Runs every available runner (rnnlab, PyTorch, TF.js wasm, TF.js cpu) on the tutorial workload, one process at a
-// time, interleaved (rep 1: runner A model 1, runner B model 1, ..., rep 2: ...), prints a table of medians with
-// the ratio rnnlab / peer, and writes bench/results/<date>.json plus an SVG chart. --scaling runs the scaling
-// study (ms per training step, LSTM, as hidden size and sequence length grow); --compare times the four-model
-// `rnnlab compare` end to end against PyTorch training the four sequentially; --memory checks RSS growth over
-// long training. Every runner's JSON line is checked against the contract (contract.mjs). See README.md.
+// Runs every available runner (rnnlab, PyTorch 1.13 and 2.6, TF.js wasm, TF.js cpu) on the tutorial workload, one
+// process at a time, interleaved (rep 1: runner A model 1, runner B model 1, ..., rep 2: ...), prints a table of
+// medians with the ratio rnnlab / peer, and writes bench/results/<date>.json plus an SVG chart. --scaling runs the
+// scaling study (ms per training step, LSTM, as hidden size and sequence length grow); --compare times the
+// four-model `rnnlab compare` end to end against PyTorch training the four sequentially; --memory checks RSS growth
+// over long training; --inference times inference of the same trained weights in rnnlab, PyTorch and ONNX Runtime
+// (node and web). Every runner's JSON line is checked against the contract (contract.mjs). See README.md.
+//
+// PyTorch runs in two flavours: `torch` is the host's Python with Debian 12's python3-torch (1.13), `torch2` the
+// same scripts inside a Debian 13 root with its python3-torch (2.6), made by setup-torch2.sh and entered with
+// chroot. --torch-threads 1,2 adds `torch-t2` / `torch2-t2` (2 intra-op threads) next to the 1-thread runners.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { contractProblems } from './contract.mjs';
+import { contractProblems, inferenceProblems } from './contract.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..', '..');
@@ -24,7 +38,17 @@ const SCALING_SEQ = [16, 32, 64, 128, 256];
 const COMPARE_LABELS = { drnn: 'Deep RNN', brnn: 'Bidirectional RNN', lstm: 'LSTM', gru: 'GRU' };
 const MEMORY_LIMIT_PCT = 5; // issue 4: RSS after 200 epochs within 5% of RSS after 10
 const ONE_THREAD_ENV = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+const threadEnv = (n) => ({ OMP_NUM_THREADS: `${n}`, OPENBLAS_NUM_THREADS: `${n}`, MKL_NUM_THREADS: `${n}` });
 const EXIT_UNAVAILABLE = 3;
+const DATA = join(REPO, 'data', 'dji.csv');
+/** setup-torch2.sh's default root (Debian 13 + python3-torch 2.6); TORCH2_ROOT or --torch2-root override it. */
+const TORCH2_DEFAULT_ROOT = '/opt/torch2-trixie';
+/** chroot lives in /usr/sbin, which a non-login PATH may lack. */
+const CHROOT = existsSync('/usr/sbin/chroot') ? '/usr/sbin/chroot' : 'chroot';
+/** Where the harness copies the Python scripts and the data inside that root. */
+const TORCH2_IN_ROOT = '/tmp/rnnlab-bench';
+const TORCH2_SKIP =
+  'PyTorch 2.6 runner skipped: run bench/peers/setup-torch2.sh (debootstrap trixie, ~1.5 GB)';
 const out = (s = '') => process.stdout.write(`${s}\n`);
 const err = (s = '') => process.stderr.write(`${s}\n`);
 
@@ -37,6 +61,11 @@ modes (default: the suite)
                         threads, both cores), the same with --workers 0 (rnnlab-seq, one thread), against
                         PyTorch training the four models sequentially (torch_compare.py, one thread); wall time
                         of each process; --epochs default 20 (compare's default)
+  --inference           inference of the same trained weights (exported from PyTorch: safetensors for rnnlab,
+                        ONNX for ONNX Runtime) in rnnlab, torch, torch2, ort-node (CPU provider, 1 intra-op
+                        thread) and ort-web (wasm backend in Node, 1 thread): batch-1 latency per window, all
+                        1241 windows in batches of 16, and as one batch; GFLOP/s; max |diff| of the outputs
+                        against the exporter's; --epochs = training epochs before export (default 2; --quick 1)
   --memory              RSS growth: each model trained for B epochs with RSS sampled after epochs A and B
                         (forced GC: node --expose-gc; Python gc.collect()); limit ${MEMORY_LIMIT_PCT}%; runners rnnlab
                         unless --runners (torch supports it too); 1 repetition unless --reps
@@ -48,8 +77,17 @@ options
   --epochs N            training epochs per run; epoch 1 is warm-up (default 10; --compare: 20)
   --tfjs-epochs N       epochs for the TF.js runners, which are 10-100x slower (default min(epochs, 3))
   --models a,b          subset of drnn,brnn,lstm,gru (default all four)
-  --runners a,b         subset of rnnlab,torch,tfjs-wasm,tfjs-cpu (default: all that are available;
-                        scaling: rnnlab,torch; compare: rnnlab,rnnlab-seq,torch; memory: rnnlab)
+  --runners a,b         subset of rnnlab,torch,torch2,tfjs-wasm,tfjs-cpu (default: all that are available;
+                        scaling: rnnlab,torch; compare: rnnlab,rnnlab-seq,torch,torch2; memory: rnnlab;
+                        inference: rnnlab,torch,torch2,ort-node,ort-web); 'torch' / 'torch2' select every
+                        thread count of that flavour, 'torch2-t2' just one
+  --torch-threads LIST  PyTorch intra-op thread counts, e.g. 1,2 (default 1): one runner per count and flavour,
+                        named torch / torch2 for 1 thread and torch-tN / torch2-tN for N; the table then says
+                        which count was fastest
+  --torch2-root DIR     the Debian 13 root of the torch2 runners (default $TORCH2_ROOT, else
+                        ${TORCH2_DEFAULT_ROOT}); absent: torch2 is skipped with a note
+  --passes N            inference: timed passes per process for one batch and batches of 16 (default 5;
+                        --quick 3; batch 1 is always one pass over all windows)
   --runner name=CMD     add (or replace) a runner: CMD is a command line that accepts the runner flags and
                         prints the JSON line; may be repeated
   --steps N             timed steps per scaling point (default 30)
@@ -74,7 +112,11 @@ function parseCli() {
         scaling: { type: 'boolean', default: false },
         compare: { type: 'boolean', default: false },
         memory: { type: 'boolean', default: false },
+        inference: { type: 'boolean', default: false },
         'rss-epochs': { type: 'string' },
+        'torch-threads': { type: 'string', default: '1' },
+        'torch2-root': { type: 'string' },
+        passes: { type: 'string' },
         steps: { type: 'string' },
         timeout: { type: 'string', default: '3600' },
         out: { type: 'string', default: join(REPO, 'bench', 'results') },
@@ -100,7 +142,7 @@ function parseCli() {
     }
     return n;
   };
-  const modes = ['scaling', 'compare', 'memory'].filter((m) => v[m]);
+  const modes = ['scaling', 'compare', 'memory', 'inference'].filter((m) => v[m]);
   if (modes.length > 1) {
     err(`choose one mode: ${modes.map((m) => `--${m}`).join(' or ')}`);
     process.exit(2);
@@ -110,7 +152,11 @@ function parseCli() {
   if (!v.quick && reps < 3 && mode !== 'memory') {
     err(`note: ${reps} repetition(s); the suite's published numbers use at least 3`);
   }
-  const epochs = int('epochs', v.epochs ?? (v.quick ? 2 : mode === 'compare' ? 20 : 10), 1);
+  const defaultEpochs = mode === 'inference' ? (v.quick ? 1 : 2) : v.quick ? 2 : mode === 'compare' ? 20 : 10;
+  const epochs = int('epochs', v.epochs ?? defaultEpochs, 1);
+  const torchThreads = [
+    ...new Set(v['torch-threads'].split(',').map((x) => int('torch-threads', x.trim(), 1))),
+  ].sort((a, b) => a - b);
   const rssText = v['rss-epochs'] ?? (v.quick ? '2,5' : '10,200');
   const rssEpochs = rssText.split(',').map((x) => int('rss-epochs', x.trim(), 1));
   if (rssEpochs.length !== 2 || rssEpochs[1] <= rssEpochs[0]) {
@@ -136,6 +182,9 @@ function parseCli() {
     scaling: v.scaling,
     rssEpochs,
     steps: int('steps', v.steps ?? (v.quick ? 5 : 30), 1),
+    torchThreads,
+    torch2Root: resolve(v['torch2-root'] ?? process.env.TORCH2_ROOT ?? TORCH2_DEFAULT_ROOT),
+    passes: int('passes', v.passes ?? (v.quick ? 3 : 5), 1),
     timeoutMs: int('timeout', v.timeout, 1) * 1000,
     outDir: resolve(v.out),
     write: !v['no-write'],
@@ -157,15 +206,10 @@ function pythonForTorch() {
   return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 }
 
-/** The known runners. `probe` returns { ok, note, versions }. */
-function defaultRunners(o) {
-  const node = process.execPath;
-  const checkProbe = (cmd, args, hint) => () => {
-    const r = spawnSync(cmd, [...args, '--check'], {
-      encoding: 'utf8',
-      env: { ...process.env, ...ONE_THREAD_ENV },
-      timeout: 180_000,
-    });
+/** A probe that runs `cmd args --check`: exit 0 with a JSON line = usable; exit 3 = not installed. */
+function checkProbe(cmd, args, hint, env = { ...process.env, ...ONE_THREAD_ENV }) {
+  return () => {
+    const r = spawnSync(cmd, [...args, '--check'], { encoding: 'utf8', env, timeout: 180_000 });
     if (r.error) return { ok: false, note: `${cmd}: ${r.error.message}. ${hint}` };
     if (r.status !== 0) {
       const why = (r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' ');
@@ -177,6 +221,141 @@ function defaultRunners(o) {
     const info = lastJson(r.stdout);
     return { ok: true, note: '', versions: info?.versions ?? null };
   };
+}
+
+/** Whether `dir` is a mount point (per /proc/mounts). */
+function isMountPoint(dir) {
+  let real;
+  try {
+    real = realpathSync(dir);
+    return readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .some((line) => line.split(' ')[1]?.replace(/\\040/g, ' ') === real);
+  } catch {
+    return false;
+  }
+}
+
+const torch2Prepared = new Map();
+/**
+ * Makes the torch2 root usable, once per harness run: root needed (chroot), /proc mounted in it, the Python
+ * scripts and the data copied to TORCH2_IN_ROOT inside it (a copy, not a bind mount: nothing to unmount later).
+ */
+function prepareTorch2(root) {
+  if (torch2Prepared.has(root)) return torch2Prepared.get(root);
+  const result = (() => {
+    if (!existsSync(join(root, 'usr', 'bin', 'python3'))) {
+      return { ok: false, note: `${TORCH2_SKIP} (no ${join(root, 'usr', 'bin', 'python3')})` };
+    }
+    if (process.getuid?.() !== 0) {
+      return { ok: false, note: `PyTorch 2.6 runner skipped: chroot into ${root} needs root` };
+    }
+    const proc = join(root, 'proc');
+    if (!isMountPoint(proc)) {
+      mkdirSync(proc, { recursive: true });
+      const m = spawnSync('mount', ['-t', 'proc', 'proc', proc], { encoding: 'utf8' });
+      if (m.status !== 0) {
+        return {
+          ok: false,
+          note: `mount -t proc proc ${proc} failed: ${(m.stderr || m.error?.message || '').trim()}`,
+        };
+      }
+    }
+    const dest = join(root, TORCH2_IN_ROOT.slice(1));
+    mkdirSync(dest, { recursive: true });
+    for (const f of ['torch_runner.py', 'torch_compare.py', 'torch_infer.py'])
+      copyFileSync(join(HERE, f), join(dest, f));
+    copyFileSync(DATA, join(dest, 'dji.csv'));
+    return { ok: true, note: '' };
+  })();
+  torch2Prepared.set(root, result);
+  return result;
+}
+
+/**
+ * The environment of a torch2 process: a clean one (the host's PYTHONPATH, LD_LIBRARY_PATH or a venv would point
+ * the root's Python at host files), the thread counts, and the host's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE only
+ * when TORCH2_OPENBLAS_ENV=keep: they pin old OpenBLAS builds to safe kernels on this machine's CPUs and slow a
+ * current one; trixie's OpenBLAS 0.3.29 picks its own (the runner reports it in versions.openblasCore).
+ */
+function torch2Env(threads) {
+  const env = {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: '/root',
+    LANG: 'C.UTF-8',
+    ...threadEnv(threads),
+  };
+  if (process.env.TORCH2_OPENBLAS_ENV === 'keep') {
+    for (const k of ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE']) if (process.env[k]) env[k] = process.env[k];
+  }
+  return env;
+}
+
+/**
+ * PyTorch runners for `script` (torch_runner.py, torch_compare.py or torch_infer.py): for each thread count of
+ * --torch-threads, `torch[-tN]` (host Python, Debian 12's torch 1.13) and `torch2[-tN]` (chroot into the Debian 13
+ * root, torch 2.6). `mapPath` turns a host path into the path the process sees.
+ */
+function torchRunners(o, script, extra = {}) {
+  const py = pythonForTorch();
+  const root = o.torch2Root;
+  const inRoot = `${TORCH2_IN_ROOT}/${script}`;
+  const list = [];
+  for (const flavour of ['torch', 'torch2']) {
+    for (const n of o.torchThreads) {
+      const name = `${flavour}${n === 1 ? '' : `-t${n}`}`;
+      const threadArgs = ['--threads', String(n)];
+      if (flavour === 'torch') {
+        const args = [join(HERE, script), ...threadArgs];
+        const env = { ...process.env, ...threadEnv(n) };
+        list.push({
+          name,
+          flavour,
+          threads: n,
+          cmd: py,
+          args,
+          env,
+          mapPath: (p) => p,
+          probe: checkProbe(
+            py,
+            args,
+            "PyTorch not found: install Debian's python3-torch (apt-get install -y python3-torch)",
+            env,
+          ),
+          ...extra,
+        });
+      } else {
+        const args = [root, '/usr/bin/python3', inRoot, '--data', `${TORCH2_IN_ROOT}/dji.csv`, ...threadArgs];
+        const env = torch2Env(n);
+        list.push({
+          name,
+          flavour,
+          threads: n,
+          cmd: CHROOT,
+          args,
+          env,
+          mapPath: (p) => `/${relative(root, p)}`,
+          probe: () => {
+            const ready = prepareTorch2(root);
+            if (!ready.ok) return ready;
+            return checkProbe(
+              CHROOT,
+              args,
+              `(the root is incomplete: run bench/peers/setup-torch2.sh ${root})`,
+              env,
+            )();
+          },
+          ...extra,
+        });
+      }
+    }
+  }
+  return list;
+}
+
+/** The known runners. `probe` returns { ok, note, versions }. */
+function defaultRunners(o) {
+  const node = process.execPath;
   const rnnlabScript = join(REPO, 'dist', 'bench', 'rnnlab_runner.js');
   return [
     {
@@ -186,6 +365,7 @@ function defaultRunners(o) {
       args: o.mode === 'memory' ? ['--expose-gc', rnnlabScript] : [rnnlabScript],
       epochs: o.epochs,
       steps: true,
+      threads: 1,
       probe: () =>
         existsSync(rnnlabScript)
           ? checkProbe(node, [rnnlabScript], '(build the repo: npm run build at its root)')()
@@ -194,24 +374,14 @@ function defaultRunners(o) {
               note: `${relative(REPO, rnnlabScript)} not found (build the repo: npm run build at its root)`,
             },
     },
-    {
-      name: 'torch',
-      cmd: pythonForTorch(),
-      args: [join(HERE, 'torch_runner.py')],
-      epochs: o.epochs,
-      steps: true,
-      probe: checkProbe(
-        pythonForTorch(),
-        [join(HERE, 'torch_runner.py')],
-        "PyTorch not found: install Debian's python3-torch (apt-get install -y python3-torch)",
-      ),
-    },
+    ...torchRunners(o, 'torch_runner.py', { epochs: o.epochs, steps: true }),
     ...['wasm', 'cpu'].map((backend) => ({
       name: `tfjs-${backend}`,
       cmd: node,
       args: [join(HERE, 'tfjs_runner.mjs'), '--backend', backend],
       epochs: o.tfjsEpochs,
       steps: true,
+      threads: 1,
       probe: checkProbe(
         node,
         [join(HERE, 'tfjs_runner.mjs'), '--backend', backend],
@@ -221,7 +391,7 @@ function defaultRunners(o) {
   ];
 }
 
-/** Compare mode's runners: the rnnlab CLI (workers, and --workers 0) and torch_compare.py. */
+/** Compare mode's runners: the rnnlab CLI (workers, and --workers 0) and torch_compare.py (torch, torch2). */
 function compareRunners(o) {
   const node = process.execPath;
   const cli = join(REPO, '..', 'workbench', 'dist', 'src', 'cli', 'main.js');
@@ -230,24 +400,62 @@ function compareRunners(o) {
     existsSync(cli)
       ? { ok: true, note: '' }
       : { ok: false, note: `${relative(REPO, cli)} not found (build the repo: npm run build at its root)` };
-  const py = pythonForTorch();
-  const script = join(HERE, 'torch_compare.py');
-  const torchProbe = defaultRunners(o).find((r) => r.name === 'torch').probe;
+  const torch = torchRunners(o, 'torch_compare.py').map((r) => ({
+    ...r,
+    args: [...r.args, '--epochs', String(o.epochs), '--json'],
+    output: 'json',
+  }));
   return [
-    { name: 'rnnlab', cmd: node, args: cliArgs, output: 'cli', probe: cliProbe },
-    { name: 'rnnlab-seq', cmd: node, args: [...cliArgs, '--workers', '0'], output: 'cli', probe: cliProbe },
+    { name: 'rnnlab', cmd: node, args: cliArgs, output: 'cli', threads: 2, probe: cliProbe },
     {
-      name: 'torch',
-      cmd: py,
-      args: [script, '--epochs', String(o.epochs), '--json'],
-      output: 'json',
-      probe: torchProbe,
+      name: 'rnnlab-seq',
+      cmd: node,
+      args: [...cliArgs, '--workers', '0'],
+      output: 'cli',
+      threads: 1,
+      probe: cliProbe,
     },
+    ...torch,
+  ];
+}
+
+/** Inference mode's runners; each takes --dir DIR --model M --out FILE --reps N --json (mapped by mapPath). */
+function inferenceRunners(o) {
+  const node = process.execPath;
+  const same = (p) => p;
+  const ortHint = `(run npm ci --ignore-scripts in ${relative(REPO, HERE) || '.'})`;
+  return [
+    {
+      name: 'rnnlab',
+      cmd: node,
+      args: [join(HERE, 'rnnlab_infer.mjs')],
+      threads: 1,
+      mapPath: same,
+      probe: checkProbe(
+        node,
+        [join(HERE, 'rnnlab_infer.mjs')],
+        '(build the repo: npm run build at its root)',
+      ),
+    },
+    ...torchRunners(o, 'torch_infer.py'),
+    ...['node', 'web'].map((backend) => ({
+      name: `ort-${backend}`,
+      cmd: node,
+      args: [join(HERE, 'ort_infer.mjs'), '--backend', backend],
+      threads: 1,
+      mapPath: same,
+      probe: checkProbe(node, [join(HERE, 'ort_infer.mjs'), '--backend', backend], ortHint),
+    })),
   ];
 }
 
 function selectRunners(o) {
-  const runners = o.mode === 'compare' ? compareRunners(o) : defaultRunners(o);
+  const runners =
+    o.mode === 'compare'
+      ? compareRunners(o)
+      : o.mode === 'inference'
+        ? inferenceRunners(o)
+        : defaultRunners(o);
   for (const spec of o.extraRunners) {
     const eq = spec.indexOf('=');
     if (eq < 1) {
@@ -256,7 +464,15 @@ function selectRunners(o) {
     }
     const name = spec.slice(0, eq);
     const [cmd, ...args] = splitCommand(spec.slice(eq + 1));
-    const r = { name, cmd, args, epochs: o.epochs, steps: true, probe: () => ({ ok: true, note: 'custom' }) };
+    const r = {
+      name,
+      cmd,
+      args,
+      epochs: o.epochs,
+      steps: true,
+      mapPath: (p) => p,
+      probe: () => ({ ok: true, note: 'custom' }),
+    };
     const at = runners.findIndex((x) => x.name === name);
     if (at >= 0) runners[at] = r;
     else runners.push(r);
@@ -266,9 +482,13 @@ function selectRunners(o) {
     memory: ['rnnlab'],
   };
   const wanted = o.runners ?? defaults[o.mode] ?? runners.map((r) => r.name);
-  for (const w of wanted) if (!runners.some((r) => r.name === w)) err(`note: unknown runner ${w} ignored`);
+  // A flavour name ('torch', 'torch2') selects every thread count of it.
+  const picked = (r) => wanted.includes(r.name) || (r.flavour !== undefined && wanted.includes(r.flavour));
+  for (const w of wanted) {
+    if (!runners.some((r) => r.name === w || r.flavour === w)) err(`note: unknown runner ${w} ignored`);
+  }
   // rnnlab first, so every repetition starts with it; then the peers in a fixed order.
-  return runners.filter((r) => wanted.includes(r.name));
+  return runners.filter(picked);
 }
 
 function lastJson(text) {
@@ -284,12 +504,12 @@ function lastJson(text) {
 }
 
 /** Runs one process to completion (never two at once): exit code, output, wall time, load average at start. */
-function runProcess(cmd, args, o) {
+function runProcess(cmd, args, o, env = { ...process.env, ...ONE_THREAD_ENV }) {
   return new Promise((resolveRun) => {
     const load1 = loadavg()[0];
     const t0 = performance.now();
     const child = spawn(cmd, args, {
-      env: { ...process.env, ...ONE_THREAD_ENV },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -337,7 +557,7 @@ function failure(p, o, extra = '') {
  * what was asked for (see contract.mjs). A line that breaks the contract makes the run a failed one.
  */
 async function runOnce(runner, extraArgs, o, expect) {
-  const p = await runProcess(runner.cmd, [...runner.args, ...extraArgs, '--json'], o);
+  const p = await runProcess(runner.cmd, [...runner.args, ...extraArgs, '--json'], o, runner.env);
   const base = { wallMs: p.wallMs, load1: p.load1 };
   const result = lastJson(p.stdout);
   if (p.code !== 0 || !result) {
@@ -472,6 +692,98 @@ function probeAll(runners) {
   return { available, skipped };
 }
 
+/** What identifies a runner's build, for the results file and the printed runners table. */
+function runnerInfo(r) {
+  const v = r.versions ?? {};
+  const runtime =
+    v.torch !== undefined
+      ? `torch ${v.torch}`
+      : v.rnnlab !== undefined
+        ? `rnnlab ${v.rnnlab}${v.kernels ? ` (${v.kernels})` : ''}`
+        : v.tfjs !== undefined
+          ? `tfjs ${v.tfjs} ${v.backend ?? ''}`.trim()
+          : v['onnxruntime-node'] !== undefined
+            ? `onnxruntime-node ${v['onnxruntime-node']} (${v.executionProvider})`
+            : v['onnxruntime-web'] !== undefined
+              ? `onnxruntime-web ${v['onnxruntime-web']} (${v.executionProvider})`
+              : null;
+  return {
+    name: r.name,
+    command: [r.cmd, ...r.args],
+    runtime,
+    threads: r.threads ?? v.threads ?? null,
+    cpuCapability: v.cpuCapability ?? null,
+    blasCore: v.openblasCore ?? null,
+    os: v.os ?? null,
+    versions: r.versions ?? null,
+  };
+}
+
+/** Prints the runners table: runtime and version, threads, PyTorch's CPU capability and OpenBLAS kernels, OS. */
+function printRunners(available) {
+  out('Runners');
+  out(
+    table(
+      ['runner', 'runtime', 'threads', 'cpu capability', 'BLAS core', 'os'],
+      available.map((r) => {
+        const i = runnerInfo(r);
+        return [
+          i.name,
+          i.runtime ?? '-',
+          i.threads ?? '-',
+          i.cpuCapability ?? '-',
+          i.blasCore ?? '-',
+          i.os ?? '-',
+        ];
+      }),
+    ),
+  );
+  out();
+}
+
+/**
+ * For each PyTorch flavour run at more than one thread count: per model, the fastest count by `key` (lower is
+ * better) — "torch2 is fastest at 2 threads for the LSTM". Returns { flavour: { model: { runner, threads,
+ * value, byThreads: { n: value } } } } and prints a table when there is something to compare.
+ */
+function bestThreads(available, medians, models, key, label) {
+  const flavours = {};
+  for (const r of available) if (r.flavour) (flavours[r.flavour] ??= []).push(r);
+  const best = {};
+  const rows = [];
+  for (const [flavour, rs] of Object.entries(flavours)) {
+    if (rs.length < 2) continue;
+    best[flavour] = {};
+    for (const model of models) {
+      const byThreads = {};
+      let top = null;
+      for (const r of rs) {
+        const value = medians[model]?.[r.name]?.[key];
+        if (value == null) continue;
+        byThreads[r.threads] = value;
+        if (!top || value < top.value) top = { runner: r.name, threads: r.threads, value };
+      }
+      if (!top) continue;
+      best[flavour][model] = { ...top, byThreads };
+      rows.push([
+        model,
+        flavour,
+        ...rs.map((r) => (byThreads[r.threads] == null ? '-' : fmt(byThreads[r.threads]))),
+        `${top.threads} (${top.runner})`,
+      ]);
+    }
+  }
+  if (rows.length > 0) {
+    const counts = Object.values(flavours)
+      .find((rs) => rs.length >= 2)
+      .map((r) => `t${r.threads}`);
+    out();
+    out(`Best PyTorch thread count by ${label} (lower is better)`);
+    out(table(['model', 'flavour', ...counts, 'best threads'], rows));
+  }
+  return best;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The suite
 
@@ -522,7 +834,7 @@ async function suite(o) {
   }
   const names = available.map((r) => r.name);
   const hasRnnlab = names.includes('rnnlab');
-  const base = hasRnnlab ? 'rnnlab' : names.includes('torch') ? 'torch' : null;
+  const base = hasRnnlab ? 'rnnlab' : (['torch', 'torch2'].find((n) => names.includes(n)) ?? null);
   const peers = names.filter((n) => n !== base);
   const ratios = {};
   if (base) {
@@ -543,6 +855,7 @@ async function suite(o) {
   }
 
   out();
+  printRunners(available);
   out(
     `Medians over ${o.reps} repetition(s); ms/epoch = median over epochs 2..E; inference over all 1241 windows`,
   );
@@ -569,7 +882,7 @@ async function suite(o) {
   out(table(['model', 'runner', ...METRICS.map((x) => x[1]), 'epochs', 'reps'], rows));
   out();
   if (base) {
-    const label = hasRnnlab ? 'rnnlab / peer' : 'torch / peer (rnnlab runner not available)';
+    const label = hasRnnlab ? 'rnnlab / peer' : `${base} / peer (rnnlab runner not available)`;
     out(`Ratios ${label} of the medians (< 1: ${base} is faster / smaller)`);
     const rrows = [];
     for (const model of o.models) {
@@ -588,6 +901,7 @@ async function suite(o) {
     }
     out(table(['model', 'peer', 'ms/epoch', 'infer (b16)', 'lat b1', 'RSS'], rrows));
   }
+  const best = bestThreads(available, medians, o.models, 'msPerEpoch', 'ms/epoch');
   const targets = hasRnnlab ? suiteTargets(o.models, medians, ratios) : [];
   if (targets.length > 0) {
     out();
@@ -609,18 +923,16 @@ async function suite(o) {
       epochs: o.epochs,
       tfjsEpochs: o.tfjsEpochs,
       models: o.models,
+      torchThreads: o.torchThreads,
+      torch2Root: o.torch2Root,
       env: ONE_THREAD_ENV,
     },
-    runners: available.map((r) => ({
-      name: r.name,
-      command: [r.cmd, ...r.args],
-      epochs: r.epochs,
-      versions: r.versions,
-    })),
+    runners: available.map((r) => ({ ...runnerInfo(r), epochs: r.epochs })),
     skipped,
     medians,
     ratioBase: base,
     ratios,
+    bestThreads: best,
     targets,
     runs,
   };
@@ -645,10 +957,15 @@ function writeResults(dir, stem, report, svg) {
 const COLORS = {
   rnnlab: '#d62728',
   torch: '#ee8a1b',
+  'torch-t2': '#f5b66e',
+  torch2: '#8c564b',
+  'torch2-t2': '#c49c94',
+  'ort-node': '#2ca02c',
+  'ort-web': '#98df8a',
   'tfjs-wasm': '#1f77b4',
   'tfjs-cpu': '#7fb2d9',
 };
-const PALETTE = ['#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+const PALETTE = ['#9467bd', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const colorOf = (name, i) => COLORS[name] ?? PALETTE[i % PALETTE.length];
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -835,6 +1152,7 @@ async function scaling(o) {
   const base = names.includes('rnnlab') ? 'rnnlab' : null;
   const peers = names.filter((n) => n !== base);
   out();
+  printRunners(available);
   out(
     `ms per training step (forward + backward + Adam), LSTM, 2 layers, batch 16, median of ${o.steps} steps,`,
   );
@@ -862,7 +1180,7 @@ async function scaling(o) {
       batch: 16,
       env: ONE_THREAD_ENV,
     },
-    runners: available.map((r) => ({ name: r.name, command: [r.cmd, ...r.args], versions: r.versions })),
+    runners: available.map(runnerInfo),
     skipped,
     medians,
     runs,
@@ -930,7 +1248,7 @@ async function compare(o) {
     for (const r of available) {
       k++;
       process.stderr.write(`[${k}/${total}] rep ${rep} ${r.name} compare, ${o.epochs} epochs ... `);
-      const p = await runProcess(r.cmd, r.args, o);
+      const p = await runProcess(r.cmd, r.args, o, r.env);
       const run = { rep, runner: r.name, wallMs: p.wallMs, load1: p.load1 };
       const json = lastJson(p.stdout);
       if (p.code !== 0) {
@@ -989,6 +1307,7 @@ async function compare(o) {
   }
 
   out();
+  printRunners(available);
   out(`Four-model compare, ${o.epochs} epochs each, medians over ${o.reps} repetition(s).`);
   out('wall s = the whole process (start-up, imports, data, training, forecasts); in-process s = rnnlab:');
   out(
@@ -1029,7 +1348,7 @@ async function compare(o) {
   const report = {
     ...reportHeader('compare', startedAt),
     options: { quick: o.quick, reps: o.reps, epochs: o.epochs, env: ONE_THREAD_ENV },
-    runners: available.map((r) => ({ name: r.name, command: [r.cmd, ...r.args], versions: r.versions })),
+    runners: available.map(runnerInfo),
     skipped,
     medians,
     ratioBase: base,
@@ -1129,6 +1448,7 @@ async function memory(o) {
     }
   }
   out();
+  printRunners(available);
   out(
     `RSS after epoch ${from} and after epoch ${to} (forced GC before each sample where marked), median over`,
   );
@@ -1181,7 +1501,7 @@ async function memory(o) {
       models: o.models,
       env: ONE_THREAD_ENV,
     },
-    runners: available.map((r) => ({ name: r.name, command: [r.cmd, ...r.args], versions: r.versions })),
+    runners: available.map(runnerInfo),
     skipped,
     medians,
     targets: o.models
@@ -1205,6 +1525,288 @@ async function memory(o) {
   }
 }
 
-const MODES = { suite, scaling, compare, memory };
+// ---------------------------------------------------------------------------------------------------------------
+// Inference: the same trained weights in rnnlab, PyTorch and ONNX Runtime
+
+/** A float32 file as a Float32Array. */
+function readF32(path) {
+  const b = readFileSync(path);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+function maxAbsDiff(a, b) {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= m)) m = d; // NaN propagates as NaN
+  }
+  return m;
+}
+
+const fmtDiff = (x) => (x == null ? '-' : x === 0 ? '0' : x.toExponential(1));
+
+async function inference(o) {
+  const { available, skipped } = probeAll(selectRunners(o));
+  const exporter =
+    available.find((r) => r.flavour === 'torch') ?? available.find((r) => r.flavour === 'torch2');
+  if (!exporter) {
+    err('--inference needs PyTorch (the torch or torch2 runner) to train and export the models');
+    process.exit(1);
+  }
+  const startedAt = new Date().toISOString();
+  // The exchange folder must be visible to the chroot'ed torch2 too: inside its root when torch2 runs.
+  const inRoot = available.some((r) => r.flavour === 'torch2');
+  const base = inRoot ? join(o.torch2Root, 'tmp') : tmpdir();
+  const dir = mkdtempSync(join(base, 'rnnlab-infer-'));
+  mkdirSync(join(dir, 'out'));
+  try {
+    process.stderr.write(
+      `export: ${exporter.name} trains ${o.models.join(', ')} for ${o.epochs} epoch(s), writes safetensors + ONNX ... `,
+    );
+    const ex = await runProcess(
+      exporter.cmd,
+      [
+        ...exporter.args,
+        '--export',
+        exporter.mapPath(dir),
+        '--models',
+        o.models.join(','),
+        '--train-epochs',
+        String(o.epochs),
+        '--json',
+      ],
+      o,
+      exporter.env,
+    );
+    if (ex.code !== 0 || !existsSync(join(dir, 'manifest.json'))) {
+      err(`FAILED: ${failure(ex, o)}`);
+      process.exit(1);
+    }
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    err(`${(ex.wallMs / 1000).toFixed(1)} s`);
+    const N = manifest.windows;
+    const refs = Object.fromEntries(
+      o.models.map((m) => [m, readF32(join(dir, manifest.models[m].reference))]),
+    );
+
+    const runs = [];
+    const total = o.reps * o.models.length * available.length;
+    let k = 0;
+    for (let rep = 1; rep <= o.reps; rep++) {
+      for (const model of o.models) {
+        for (const r of available) {
+          k++;
+          process.stderr.write(`[${k}/${total}] rep ${rep} ${r.name} ${model} inference ... `);
+          const outFile = join(dir, 'out', `${r.name}-${model}-${rep}.bin`);
+          const args = [
+            ...r.args,
+            '--dir',
+            r.mapPath(dir),
+            '--model',
+            model,
+            '--out',
+            r.mapPath(outFile),
+            '--reps',
+            String(o.passes),
+            '--json',
+          ];
+          const p = await runProcess(r.cmd, args, o, r.env);
+          const result = lastJson(p.stdout);
+          const run = { rep, runner: r.name, model, wallMs: p.wallMs, load1: p.load1 };
+          if (p.code !== 0 || !result) {
+            Object.assign(run, { ok: false, error: failure(p, o, result ? '' : ', no JSON line') });
+          } else {
+            const problems = inferenceProblems(result, { model, windows: N, seq: manifest.seq });
+            if (problems.length > 0) {
+              Object.assign(run, { ok: false, error: `breaks the contract: ${problems.join('; ')}`, result });
+            } else if (!existsSync(outFile)) {
+              Object.assign(run, { ok: false, error: `wrote no output (${outFile})`, result });
+            } else {
+              const output = readF32(outFile);
+              Object.assign(run, { ok: true, result, maxAbsDiff: maxAbsDiff(output, refs[model]) });
+              run.output = output; // dropped before writing the results file
+            }
+          }
+          runs.push(run);
+          err(
+            run.ok
+              ? `b1 ${fmt(run.result.msB1Median)} ms, b16 ${fmt(run.result.msB16)} ms, all ${fmt(run.result.msAll)} ms, ` +
+                  `|diff| ${fmtDiff(run.maxAbsDiff)}`
+              : `FAILED: ${run.error}`,
+          );
+        }
+      }
+    }
+
+    // Medians, GFLOP/s (matrix-product FLOPs of the forward pass, see torch_infer.py) and agreement.
+    const names = available.map((r) => r.name);
+    const medians = {};
+    const agreement = {};
+    for (const model of o.models) {
+      medians[model] = {};
+      const flops = manifest.models[model].flopsPerWindow;
+      for (const n of names) {
+        const ok = runs.filter((x) => x.ok && x.model === model && x.runner === n);
+        if (ok.length === 0) continue;
+        const m = {
+          n: ok.length,
+          threads: ok[0].result.threads ?? null,
+          msB1Median: median(ok.map((x) => x.result.msB1Median)),
+          msB1Mean: median(ok.map((x) => x.result.msB1Mean)),
+          msB16: median(ok.map((x) => x.result.msB16)),
+          msAll: median(ok.map((x) => x.result.msAll)),
+          maxAbsDiff: Math.max(...ok.map((x) => x.maxAbsDiff)),
+          selfMaxDiff: Math.max(...ok.map((x) => x.result.selfMaxDiff)),
+          peakRssMb: median(ok.map((x) => x.result.peakRssMb)),
+        };
+        m.gflopsB1 = flops / (m.msB1Median * 1e6);
+        m.gflopsB16 = (flops * N) / (m.msB16 * 1e6);
+        m.gflopsAll = (flops * N) / (m.msAll * 1e6);
+        medians[model][n] = m;
+      }
+      // Largest difference between any two runtimes' one-batch outputs (first repetition of each).
+      const outs = names
+        .map((n) => [n, runs.find((x) => x.ok && x.model === model && x.runner === n)?.output])
+        .filter(([, v]) => v);
+      let worst = { value: 0, pair: null };
+      for (let i = 0; i < outs.length; i++) {
+        for (let j = i + 1; j < outs.length; j++) {
+          const d = maxAbsDiff(outs[i][1], outs[j][1]);
+          if (!(d <= worst.value)) worst = { value: d, pair: [outs[i][0], outs[j][0]] };
+        }
+      }
+      agreement[model] = { maxAbsDiff: worst.value, pair: worst.pair, runtimes: outs.map(([n]) => n) };
+    }
+    for (const run of runs) delete run.output;
+
+    out();
+    printRunners(available);
+    out(
+      `Inference of the same weights (${exporter.name} trained each model ${o.epochs} epoch(s), exported it as`,
+    );
+    out(
+      `safetensors for rnnlab and torch, ONNX opset ${manifest.opset} for ONNX Runtime), ${N} windows of ${manifest.seq} steps,`,
+    );
+    out(
+      `host array in, host array out, one thread each unless -tN; medians over ${o.reps} process(es), ${o.passes} passes each.`,
+    );
+    out(
+      'b1 = one window per call (ms per window, median of all windows); b16 = all windows in batches of 16 (ms);',
+    );
+    out(
+      'all = all windows as one batch (ms); GFLOP/s = forward matrix-product FLOPs / time; |diff| = max abs',
+    );
+    out(`difference of the one-batch output from ${exporter.name}'s (the exporter's reference).`);
+    const rows = [];
+    for (const model of o.models) {
+      for (const n of names) {
+        const m = medians[model][n];
+        if (!m) {
+          rows.push([model, n, 'failed', '-', '-', '-', '-', '-', '-', '-']);
+          continue;
+        }
+        rows.push([
+          model,
+          n,
+          fmt(m.msB1Median),
+          fmt(m.msB16),
+          fmt(m.msAll),
+          fmt(m.gflopsB1, 2),
+          fmt(m.gflopsB16, 2),
+          fmt(m.gflopsAll, 2),
+          fmtDiff(m.maxAbsDiff),
+          m.n,
+        ]);
+      }
+    }
+    out(
+      table(
+        ['model', 'runner', 'b1 ms', 'b16 ms', 'all ms', 'GF/s b1', 'GF/s b16', 'GF/s all', '|diff|', 'reps'],
+        rows,
+      ),
+    );
+    out();
+    out('Agreement: max |a - b| over every pair of runtimes (one-batch outputs)');
+    out(
+      table(
+        ['model', 'max |diff|', 'between', 'runtimes'],
+        o.models.map((m) => [
+          m,
+          fmtDiff(agreement[m].maxAbsDiff),
+          agreement[m].pair ? agreement[m].pair.join(' / ') : '-',
+          agreement[m].runtimes.length,
+        ]),
+      ),
+    );
+    const ratios = {};
+    if (names.includes('rnnlab')) {
+      const rrows = [];
+      for (const model of o.models) {
+        const a = medians[model].rnnlab;
+        ratios[model] = {};
+        for (const n of names.filter((x) => x !== 'rnnlab')) {
+          const b = medians[model][n];
+          if (!a || !b) continue;
+          ratios[model][n] = {
+            msB1Median: a.msB1Median / b.msB1Median,
+            msB16: a.msB16 / b.msB16,
+            msAll: a.msAll / b.msAll,
+          };
+          const r = ratios[model][n];
+          rrows.push([model, n, fmtRatio(r.msB1Median), fmtRatio(r.msB16), fmtRatio(r.msAll)]);
+        }
+      }
+      out();
+      out('Ratios rnnlab / peer of the medians (< 1: rnnlab is faster)');
+      out(table(['model', 'peer', 'b1', 'b16', 'all'], rrows));
+    }
+    const best = {
+      msB1Median: bestThreads(available, medians, o.models, 'msB1Median', 'b1 ms'),
+      msB16: bestThreads(available, medians, o.models, 'msB16', 'b16 ms'),
+      msAll: bestThreads(available, medians, o.models, 'msAll', 'all ms'),
+    };
+    summarizeProblems(skipped, runs);
+    const report = {
+      ...reportHeader('inference', startedAt),
+      options: {
+        quick: o.quick,
+        reps: o.reps,
+        passes: o.passes,
+        trainEpochs: o.epochs,
+        models: o.models,
+        torchThreads: o.torchThreads,
+        torch2Root: o.torch2Root,
+        env: ONE_THREAD_ENV,
+      },
+      exporter: { runner: exporter.name, ...manifest.exporter, opset: manifest.opset },
+      workload: {
+        windows: N,
+        seq: manifest.seq,
+        hidden: manifest.hidden,
+        layers: manifest.layers,
+        models: manifest.models,
+      },
+      runners: available.map(runnerInfo),
+      skipped,
+      medians,
+      agreement,
+      ratioBase: names.includes('rnnlab') ? 'rnnlab' : null,
+      ratios,
+      bestThreads: best,
+      runs,
+    };
+    if (o.write) {
+      mkdirSync(o.outDir, { recursive: true });
+      const json = join(o.outDir, `${report.date}-inference${o.quick ? '-quick' : ''}.json`);
+      writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+      out(`wrote ${relative(process.cwd(), json)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const MODES = { suite, scaling, compare, memory, inference };
 const opts = parseCli();
 await MODES[opts.mode](opts);

@@ -19,17 +19,14 @@ the metrics table; those are milliseconds. With --json it prints one JSON line o
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
 T_PROCESS_START = time.perf_counter()
 sys.dont_write_bytecode = True  # no __pycache__ in the repo for the torch_runner import below
 
+# torch_runner sets OMP/OPENBLAS/MKL_NUM_THREADS (1, or --threads N) on import, before torch loads.
 import torch_runner as tr  # noqa: E402  (same folder: data loading, models, versions)
 
 MODELS = ("drnn", "brnn", "lstm", "gru")
@@ -48,6 +45,7 @@ def parse_args(argv):
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true", help="print exactly one JSON line on stdout")
+    p.add_argument("--threads", type=int, default=1, help="intra-op threads (default 1)")
     p.add_argument("--check", action="store_true", help="print versions as JSON and exit (0 = torch usable)")
     args = p.parse_args(argv)
     args.models = [m for m in args.models.split(",") if m]
@@ -75,7 +73,7 @@ def main(argv=None):
     torch = tr.import_torch()
     import numpy as np
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(max(1, args.threads))
     try:
         torch.set_num_interop_threads(1)
     except RuntimeError:

@@ -20,9 +20,31 @@ import statistics
 import sys
 import time
 
-# One thread everywhere; these must be set before torch (and its OpenMP / BLAS) is loaded.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def threads_from_argv(argv):
+    """The value of --threads N / --threads=N in argv (None if absent or not a positive integer)."""
+    for i, a in enumerate(argv):
+        if a == "--threads" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif a.startswith("--threads="):
+            value = a.split("=", 1)[1]
+        else:
+            continue
+        return int(value) if value.isdigit() and int(value) >= 1 else None
+    return None
+
+
+# One thread everywhere unless --threads N; these must be set before torch (and its OpenMP / BLAS) is loaded.
+# --threads N overrides the harness's OMP/OPENBLAS/MKL_NUM_THREADS=1 (OpenBLAS reads its count at load time, and
+# torch.set_num_threads alone would leave the BLAS calls on one thread).
+_THREADS = threads_from_argv(sys.argv[1:])
+for _var in THREAD_VARS:
+    if _THREADS is not None:
+        os.environ[_var] = str(_THREADS)
+    else:
+        os.environ.setdefault(_var, "1")
 
 EXIT_NO_TORCH = 3
 MODELS = ("drnn", "brnn", "lstm", "gru")
@@ -83,8 +105,17 @@ def parse_args(argv):
         help="memory growth: sample the current RSS (after gc.collect()) after these epochs, e.g. 10,200; "
         "trains at least max(...) epochs and reports the growth from the first sample to the last",
     )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="intra-op threads (torch.set_num_threads, and OMP/OPENBLAS/MKL_NUM_THREADS before torch loads); "
+        "default 1",
+    )
     p.add_argument("--check", action="store_true", help="print versions as JSON and exit (0 = torch usable)")
     args = p.parse_args(argv)
+    if args.threads < 1:
+        p.error("--threads must be >= 1")
     if args.latency_calls < 200:
         p.error("--latency-calls must be >= 200")
     args.rss_epochs = parse_rss_epochs(p, args.rss_epochs)
@@ -154,14 +185,54 @@ def versions(torch):
         "threads": torch.get_num_threads(),
         "interopThreads": torch.get_num_interop_threads(),
         "blas": blas_libraries(),
+        "openblasCore": _openblas_core(),
+        "openblasCoretypeEnv": os.environ.get("OPENBLAS_CORETYPE"),
         "cpuCapability": _cpu_capability(torch),
+        "mkldnn": _mkldnn(torch),
+        "os": _os_release(),
     }
 
 
+def _openblas_core():
+    """The kernel set OpenBLAS chose at load time (openblas_get_corename), e.g. 'Haswell' or 'SkylakeX'."""
+    import ctypes
+
+    for lib in blas_libraries():
+        if "openblas" not in os.path.basename(lib):
+            continue
+        try:
+            name = ctypes.CDLL(lib).openblas_get_corename
+            name.restype = ctypes.c_char_p
+            return name().decode()
+        except (OSError, AttributeError):
+            pass
+    return None
+
+
+def _mkldnn(torch):
+    try:
+        return bool(torch.backends.mkldnn.is_available())
+    except Exception:
+        return None
+
+
+def _os_release():
+    """PRETTY_NAME of /etc/os-release: tells Debian 12 (host, torch 1.13) from 13 (the trixie root, torch 2.6)."""
+    try:
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    return line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    return None
+
+
 def _cpu_capability(torch):
+    """torch.backends.cpu.get_cpu_capability() (torch >= 2.0); torch 1.13 lacks it: its build config's line."""
     try:
         return torch.backends.cpu.get_cpu_capability()
-    except Exception:  # older torch
+    except Exception:  # torch 1.13: no torch.backends.cpu.get_cpu_capability
         for line in torch.__config__.show().splitlines():
             if "CPU capability usage" in line:
                 return line.split(":", 1)[1].strip()
@@ -214,7 +285,7 @@ def main(argv=None):
     torch = import_torch()
     import numpy as np
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     try:
         torch.set_num_interop_threads(1)
     except RuntimeError:

@@ -18,6 +18,9 @@ import {
 } from '../nn/safetensors.js';
 import { formatShape } from '../tensor/shape.js';
 import { printable } from '../util/printable.js';
+import type { EvalSet } from './evaluation.js';
+import { calibrateIntervals } from './intervals.js';
+import type { ModelResult } from './job.js';
 import {
   type ModelConfig,
   ModelConfigError,
@@ -91,6 +94,28 @@ export function checkpointDataOf(d: PreparedData): CheckpointData {
     targetScaler: d.targetScaler,
     source: d.source,
     trainedThrough: d.dates[d.split.trainEnd - 1]!,
+  };
+}
+
+/**
+ * What a trained run's checkpoint stores beyond the weights: the data settings, the last day of validation data,
+ * the seed, whether training diverged, and the run's own validation-calibrated interval widths (relative to the
+ * last close, per step), which `predict` prints.
+ */
+export function runCheckpointData(
+  d: PreparedData,
+  val: EvalSet,
+  run: Pick<ModelResult, 'seed' | 'diverged' | 'valForecast'>,
+): CheckpointData {
+  return {
+    ...checkpointDataOf(d),
+    dataEnd: d.dates[d.split.val.lastDay],
+    seed: run.seed,
+    diverged: run.diverged,
+    intervals: {
+      levels: [0.8, 0.95],
+      relativeHalfWidth: Object.values(calibrateIntervals(val, run.valForecast)),
+    },
   };
 }
 

@@ -14,6 +14,7 @@ export {
   checkpointDataOf,
   decodeCheckpoint,
   encodeCheckpoint,
+  runCheckpointData,
 } from './checkpoint.js';
 export * from './evaluation.js';
 export * from './export.js';

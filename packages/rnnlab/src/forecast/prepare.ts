@@ -1,7 +1,8 @@
 /**
  * From a price series to model-ready data, without look-ahead:
  * features → windows (seq T, next-step targets) → chronological split by target date → scalers fitted on the
- * training days only → scaled windows. Everything here is plain arrays, so it can be sent to worker threads.
+ * training days only (`scalerFit: 'all'` leaks every day into them, for demonstrations) → scaled windows.
+ * Everything here is plain arrays, so it can be sent to worker threads.
  */
 import { buildFeatures, featureColumn } from '../data/features.js';
 import { MinMaxScaler, type ScalerJSON, StandardScaler, scalerFromJSON } from '../data/scalers.js';
@@ -11,6 +12,10 @@ import { makeWindows, type Windows } from '../data/windows.js';
 
 export type ScalerKind = 'zscore' | 'minmax' | 'none';
 export const SCALER_KINDS: readonly ScalerKind[] = ['zscore', 'minmax', 'none'];
+
+/** Days the scalers are fitted on: the training days ('train') or every day of the series ('all'). */
+export type ScalerFit = 'train' | 'all';
+export const SCALER_FITS: readonly ScalerFit[] = ['train', 'all'];
 
 export interface DataConfig {
   /** Column the models predict: 'close' (price) or 'log_return' (priced from the previous close). Default close. */
@@ -23,6 +28,12 @@ export interface DataConfig {
   horizon?: number;
   /** Scaling of every feature, fitted on training days only (default zscore, the tutorial's normalization). */
   scaler?: ScalerKind;
+  /**
+   * Days the scalers are fitted on (default 'train': days [0, split.trainEnd)). 'all' fits them on every day, so
+   * the validation and test periods leak into the scaling (look-ahead): the tutorial's mistake, kept for
+   * demonstrations.
+   */
+  scalerFit?: ScalerFit;
   /** Split shares (default 0.7/0.15/0.15). */
   fractions?: SplitFractions;
 }
@@ -37,8 +48,10 @@ export interface PreparedData {
   featureNames: string[];
   /** How every feature is scaled. */
   scalerKind: ScalerKind;
-  /** One scaler per feature (null = unscaled), fitted on days [0, split.trainEnd). */
+  /** One scaler per feature (null = unscaled), fitted on days [0, split.trainEnd) (every day if `scalerFit` is 'all'). */
   scalers: Array<ScalerJSON | null>;
+  /** Days the scalers were fitted on (absent = 'train'; see `DataConfig.scalerFit`). */
+  scalerFit?: ScalerFit;
   /** Index of the target among the features, or -1 when the target is not an input. */
   targetFeature: number;
   /** Scaler of the target column. */
@@ -75,6 +88,9 @@ export function prepareData(series: PriceSeries, cfg: DataConfig = {}): Prepared
   const scalerKind = cfg.scaler ?? 'zscore';
   if (!SCALER_KINDS.includes(scalerKind))
     throw new Error(`scaler must be one of ${SCALER_KINDS.join(', ')}, got '${scalerKind}'`);
+  const scalerFit = cfg.scalerFit ?? 'train';
+  if (!SCALER_FITS.includes(scalerFit))
+    throw new Error(`scalerFit must be one of ${SCALER_FITS.join(', ')}, got '${scalerFit}'`);
   if (!Number.isInteger(horizon) || horizon < 1)
     throw new Error(`horizon must be an integer >= 1, got ${horizon}`);
   if (horizon > 1 && (featureNames.length !== 1 || featureNames[0] !== target)) {
@@ -92,11 +108,11 @@ export function prepareData(series: PriceSeries, cfg: DataConfig = {}): Prepared
   // Split on raw windows: the split depends only on positions and dates.
   const raw = makeWindows({ inputs: rawInputs, target: rawTarget, seqLen, horizon: 1, dates: table.dates });
   const split = splitWindows(raw, { fractions: cfg.fractions });
-  const trainDays = split.trainEnd;
+  const fitDays = scalerFit === 'all' ? table.rows : split.trainEnd;
 
   const fitOn = (values: Float64Array): ScalerJSON | null => {
     const s = makeScaler(scalerKind);
-    return s === null ? null : s.fit(values.subarray(0, trainDays)).toJSON();
+    return s === null ? null : s.fit(values.subarray(0, fitDays)).toJSON();
   };
   const scalers = rawInputs.map(fitOn);
   const targetFeature = featureNames.indexOf(target);
@@ -116,6 +132,7 @@ export function prepareData(series: PriceSeries, cfg: DataConfig = {}): Prepared
     featureNames,
     scalerKind,
     scalers,
+    scalerFit,
     targetFeature,
     targetScaler,
     windows,

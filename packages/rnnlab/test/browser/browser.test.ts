@@ -28,7 +28,7 @@ import {
   type Session,
   scriptJson,
   startSession,
-} from './harness.js';
+} from 'rnnlab-testkit';
 import { type TutorialSteps, trainTutorialSteps } from './tutorial_steps.js';
 
 type Build = 'relaxed-simd' | 'simd';
@@ -171,7 +171,7 @@ async function nodeRun(build: Build): Promise<TutorialSteps> {
   return run;
 }
 
-/** Opens `path`, waits for its result and checks nothing went wrong on the way (see harness.ts `openPage`). */
+/** Opens `path`, waits for its result and checks nothing went wrong on the way (see rnnlab-testkit's `openPage`). */
 function openPage(path: string, screenshot?: string): Promise<PageResult> {
   return openHarnessPage<PageResult>(session!, path, { screenshot });
 }

@@ -1,5 +1,5 @@
 /**
- * The PyTorch parity fixtures in a real browser, on both kernel builds: Chromium (harness.ts) loads a page that
+ * The PyTorch parity fixtures in a real browser, on both kernel builds: Chromium (rnnlab-testkit) loads a page that
  * imports an esbuild bundle of fixtures_entry.ts, fetches recurrent.json, linear.json, mse.json and adam.json from
  * the local server and checks every case through the public API (torch_parity.ts: outputs, final states, the loss
  * and every gradient, Adam's steps and state, within the Node suites' float32 tolerance), on the main thread and
@@ -15,8 +15,6 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { F32, torchFixture } from '../support/fixtures.js';
-import type { FixturesRun } from './fixtures_entry.js';
 import {
   bundleForBrowser,
   MIME,
@@ -26,7 +24,9 @@ import {
   type Session,
   scriptJson,
   startSession,
-} from './harness.js';
+} from 'rnnlab-testkit';
+import { F32, torchFixture } from '../support/fixtures.js';
+import type { FixturesRun } from './fixtures_entry.js';
 import {
   checkTorchFixtures,
   FIXTURE_NAMES,

@@ -3,8 +3,6 @@ import { resolve } from 'node:path';
 import { printable } from 'rnnlab';
 import { type PriceSeries, sliceByDate } from 'rnnlab/data';
 import {
-  calibrateIntervals,
-  checkpointDataOf,
   type EvalSet,
   ModelConfigError,
   type ModelJob,
@@ -13,6 +11,7 @@ import {
   type PreparedData,
   prepareData,
   resolveModelConfig,
+  runCheckpointData,
   type ScalerKind,
 } from 'rnnlab/forecast';
 import { DEFAULT_RANGE, defaultDatasetPath, readPriceCsv, saveCheckpoint } from 'rnnlab/node';
@@ -173,20 +172,7 @@ export async function packageVersion(): Promise<string> {
   return pkg.version;
 }
 
-/**
- * Saves one trained run as a checkpoint with what predict needs beyond the weights: the data settings, the last
- * day of validation data, the seed, whether training diverged, and the run's own validation-calibrated interval
- * widths (relative to the last close, per step).
- */
+/** Saves one trained run as a checkpoint (weights plus `runCheckpointData`: what predict needs). */
 export function saveRun(path: string, d: PreparedData, val: EvalSet, m: ModelResult): void {
-  saveCheckpoint(path, m.state, m.config, {
-    ...checkpointDataOf(d),
-    dataEnd: d.dates[d.split.val.lastDay],
-    seed: m.seed,
-    diverged: m.diverged,
-    intervals: {
-      levels: [0.8, 0.95],
-      relativeHalfWidth: Object.values(calibrateIntervals(val, m.valForecast)),
-    },
-  });
+  saveCheckpoint(path, m.state, m.config, runCheckpointData(d, val, m));
 }

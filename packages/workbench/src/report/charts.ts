@@ -53,6 +53,16 @@ export interface ChartOptions {
    * add weight to an SVG.
    */
   interactive?: boolean;
+  /**
+   * Draw each chart's title and subtitle inside it (default true). The HTML page turns them off and prints
+   * `heading` as text instead, which wraps on a narrow screen where a line drawn in the chart cannot.
+   */
+  titles?: boolean;
+  /**
+   * The layout for a narrow box (a phone; default false): one column of panels, the MAE chart's values above its
+   * bars, the horizon chart's legend below it.
+   */
+  compact?: boolean;
 }
 
 export type ChartName = 'series' | 'loss' | 'predictions' | 'horizon' | 'mae';
@@ -63,8 +73,21 @@ export interface ChartEntry {
   title: string;
   /** One or two sentences telling the reader what to look for. */
   caption: string;
+  /** The chart's own title and subtitle lines (in `spec` too, unless it was built with `titles: false`). */
+  heading: { text: string; subtitle: string[] };
   spec: TopLevelSpec;
+  /**
+   * With `interactive`, for the charts that need one: the same chart laid out for a box narrower than
+   * `compactBelow` CSS pixels, where the page draws it instead of `spec`.
+   */
+  compact?: TopLevelSpec;
+  compactBelow?: number;
 }
+
+/** The narrowest box (CSS pixels) per column of panels; below it a faceted chart has its compact layout. */
+const MIN_COLUMN = 260;
+/** The narrowest box for a chart with text or a legend beside its plot, or captions in it. */
+const MIN_SINGLE = 600;
 
 /** The unit of prices and errors: the dataset's, else "price". */
 export function unitOf(data: ReportData): string {
@@ -92,9 +115,13 @@ function midDate(a: string, b: string): string {
 
 const REGION_SCALE = { domain: ['train', 'validation', 'test'], range: ['#e9eff8', '#fdf1dd', '#e5f3e3'] };
 
-/** (a) The full target series with the train / validation / test periods (target dates) shaded. */
+/**
+ * (a) The full target series with the train / validation / test periods (target dates) shaded, each named with its
+ * number of windows; `compact` names them in a legend above the plot instead, where they would overlap.
+ */
 export function seriesChart(data: ReportData, opts: ChartOptions = {}): TopLevelSpec {
   const interactive = opts.interactive ?? true;
+  const compact = opts.compact ?? false;
   const s = data.splits;
   const test = testPeriodOf(data);
   const regions = [
@@ -141,7 +168,9 @@ export function seriesChart(data: ReportData, opts: ChartOptions = {}): TopLevel
             field: 'split',
             type: 'nominal',
             scale: REGION_SCALE,
-            legend: null,
+            legend: compact
+              ? { orient: 'top', title: null, symbolType: 'square', symbolStrokeWidth: 0 }
+              : null,
           },
           tooltip: [
             { field: 'split', title: 'Period' },
@@ -206,41 +235,53 @@ export function seriesChart(data: ReportData, opts: ChartOptions = {}): TopLevel
             : []),
         ],
       },
-      {
-        // A halo in the region's own color keeps the captions readable where the price line crosses them.
-        data: { values: regions },
-        mark: {
-          type: 'text',
-          baseline: 'top',
-          fontSize: 11,
-          fontWeight: 'bold',
-          y: 6,
-          lineHeight: 14,
-          strokeWidth: 5,
-          strokeJoin: 'round',
-        },
-        encoding: {
-          x: x('mid'),
-          text: { field: 'caption' },
-          stroke: { field: 'split', type: 'nominal', scale: REGION_SCALE, legend: null },
-          fill: { field: 'split', type: 'nominal', scale: REGION_SCALE, legend: null },
-        },
-      },
-      {
-        data: { values: regions },
-        mark: {
-          type: 'text',
-          baseline: 'top',
-          fontSize: 11,
-          fontWeight: 'bold',
-          color: '#555',
-          y: 6,
-          lineHeight: 14,
-        },
-        encoding: { x: x('mid'), text: { field: 'caption' } },
-      },
+      ...(compact ? [] : regionCaptions(regions, x)),
     ],
   } as TopLevelSpec;
+}
+
+/** The regions' names and window counts, centered at their tops. */
+function regionCaptions(regions: unknown[], x: (field: string) => unknown): unknown[] {
+  return [
+    {
+      // A halo in the region's own color keeps the captions readable where the price line crosses them.
+      data: { values: regions },
+      mark: {
+        type: 'text',
+        baseline: 'top',
+        fontSize: 11,
+        fontWeight: 'bold',
+        y: 6,
+        lineHeight: 14,
+        strokeWidth: 5,
+        strokeJoin: 'round',
+      },
+      encoding: {
+        x: x('mid'),
+        text: { field: 'caption' },
+        stroke: { field: 'split', type: 'nominal', scale: REGION_SCALE, legend: null },
+        fill: { field: 'split', type: 'nominal', scale: REGION_SCALE, legend: null },
+      },
+    },
+    {
+      data: { values: regions },
+      mark: {
+        type: 'text',
+        baseline: 'top',
+        fontSize: 11,
+        fontWeight: 'bold',
+        color: '#555',
+        y: 6,
+        lineHeight: 14,
+      },
+      encoding: { x: x('mid'), text: { field: 'caption' } },
+    },
+  ];
+}
+
+/** Columns of the loss chart's panels (one per model), in its wide layout. */
+function lossColumns(models: number): number {
+  return Math.min(Math.max(models, 1), 4);
 }
 
 /** Epoch with the lowest finite validation loss (when the run did not report one). */
@@ -259,8 +300,9 @@ function lowestValEpoch(history: ReportData['models'][number]['history']): numbe
 /**
  * (b) Training and validation loss per epoch, one small multiple per model, one line per seed, log-scale y. A
  * filled dot marks the kept epoch of each seed; a ring marks the lowest validation loss where it is another epoch.
+ * Up to four panels a row; `compact`: one.
  */
-export function lossChart(data: ReportData): TopLevelSpec {
+export function lossChart(data: ReportData, opts: Pick<ChartOptions, 'compact'> = {}): TopLevelSpec {
   const styles = seriesStyles(data);
   const byName = styleByName(styles);
   const modelNames = new Set(data.models.map((m) => m.name));
@@ -292,7 +334,7 @@ export function lossChart(data: ReportData): TopLevelSpec {
       })),
     );
   });
-  const columns = Math.min(Math.max(modelStyles.length, 1), 4);
+  const columns = opts.compact ? 1 : lossColumns(modelStyles.length);
   const lossTitle = data.lossLabel ?? 'MSE loss (standardized)';
   const x = {
     field: 'epoch',
@@ -407,6 +449,11 @@ function predictionPanels(data: ReportData): SeriesStyle[] {
   ];
 }
 
+/** Columns of the forecast chart's panels, in its wide layout. */
+function predictionColumns(panels: number): number {
+  return panels > 1 ? 2 : 1;
+}
+
 /** "37,812 – 38,104" or null when a bound is missing. */
 function intervalText(lo: number | undefined, hi: number | undefined): string | null {
   return lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi)
@@ -414,10 +461,16 @@ function intervalText(lo: number | undefined, hi: number | undefined): string | 
     : null;
 }
 
+/** The keys that make the wheel zoom the forecast chart, as the caption names them. */
+export const ZOOM_KEYS = 'Ctrl/⌘';
+/** The wheel events that zoom the forecast chart (a Vega event selector): with Ctrl or ⌘ held, consumed. */
+const ZOOM_WHEEL = 'wheel![event.ctrlKey || event.metaKey]';
+
 /**
  * (c) Test-period one-step-ahead forecasts against the actual close, one small multiple per model (its seed
  * ensemble) plus the naive baseline, each with its 80% and 95% split-conformal interval as light bands behind the
- * line. Scroll zooms and drag pans the shared x axis; hovering shows the date and values in every panel.
+ * line, two panels a row (`compact`: one). Ctrl/⌘ + wheel (a pinch on a touchpad) zooms and drag pans the shared x axis, double-click resets; a plain
+ * wheel is left to the page, which scrolls over the chart. Hovering shows the date and values in every panel.
  */
 export function predictionsChart(data: ReportData, opts: ChartOptions = {}): TopLevelSpec {
   const interactive = opts.interactive ?? true;
@@ -473,7 +526,7 @@ export function predictionsChart(data: ReportData, opts: ChartOptions = {}): Top
     },
   });
   const seeds = data.results.seeds.length;
-  const columns = panels.length > 1 ? 2 : 1;
+  const columns = opts.compact ? 1 : predictionColumns(panels.length);
   return {
     $schema: SCHEMA,
     title: {
@@ -481,7 +534,11 @@ export function predictionsChart(data: ReportData, opts: ChartOptions = {}): Top
       subtitle: [
         `Grey: actual ${data.dataset.target}; colored line: the forecast made the day before${seeds > 1 ? ` (models: mean of ${seeds} seeds)` : ''}; ` +
           `bands: 80% (darker) and 95% conformal intervals. ${test.from} to ${test.to}.`,
-        ...(interactive ? ['Scroll to zoom, drag to pan, double-click to reset; hover for values.'] : []),
+        ...(interactive
+          ? [
+              `${ZOOM_KEYS} + scroll (or pinch) to zoom, drag to pan, double-click or Reset zoom to reset; hover for values.`,
+            ]
+          : []),
       ],
     },
     data: { values },
@@ -496,7 +553,17 @@ export function predictionsChart(data: ReportData, opts: ChartOptions = {}): Top
         band('80', 0.22),
         {
           ...(interactive
-            ? { params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }] }
+            ? {
+                params: [
+                  {
+                    name: 'zoom',
+                    // Only a wheel with Ctrl or ⌘ held (what a touchpad pinch sends) zooms, and only that wheel
+                    // event is consumed: a plain wheel scrolls the page.
+                    select: { type: 'interval', encodings: ['x'], zoom: ZOOM_WHEEL },
+                    bind: 'scales',
+                  },
+                ],
+              }
             : {}),
           mark: { type: 'line', color: ACTUAL_COLOR, strokeWidth: 1.3, opacity: 0.75 },
           encoding: { x, y: yActual },
@@ -553,8 +620,14 @@ export function predictionsChart(data: ReportData, opts: ChartOptions = {}): Top
   } as TopLevelSpec;
 }
 
-/** (d) Error per forecast step, when the run forecasts more than one day ahead; null otherwise. */
-export function horizonChart(data: ReportData): TopLevelSpec | null {
+/**
+ * (d) Error per forecast step, when the run forecasts more than one day ahead; null otherwise. The legend is right
+ * of the plot, or with `compact` below it.
+ */
+export function horizonChart(
+  data: ReportData,
+  opts: Pick<ChartOptions, 'compact'> = {},
+): TopLevelSpec | null {
   const rows = data.horizonErrors ?? [];
   if (rows.length === 0) return null;
   const styles = seriesStyles(data);
@@ -589,7 +662,9 @@ export function horizonChart(data: ReportData): TopLevelSpec | null {
       domain: [...shown.map((s) => s.label), ...extra],
       range: [...shown.map((s) => s.color), ...extra.map(() => '#999')],
     },
-    legend: { orient: 'right' as const },
+    legend: opts.compact
+      ? { orient: 'bottom' as const, direction: 'vertical' as const }
+      : { orient: 'right' as const },
   };
   return {
     $schema: SCHEMA,
@@ -624,11 +699,17 @@ export function horizonChart(data: ReportData): TopLevelSpec | null {
 
 const BAR_WIDTH = 600;
 
+/** Pixels the compact MAE chart moves its bars down, under the row's label. */
+const COMPACT_BAR_OFFSET = 8;
+
 /**
  * (e) Test MAE of every seed ensemble and baseline, ranked, with the naive MAE as a reference line. Each model's
- * bar carries an error bar from its best to its worst seed and a dot per seed.
+ * bar carries an error bar from its best to its worst seed and a dot per seed. The value and its comparison with
+ * naive are written right of the plot; `compact` writes them above each bar, after the row's name, instead of an
+ * axis of names and a column of values beside the bars.
  */
-export function maeChart(data: ReportData): TopLevelSpec {
+export function maeChart(data: ReportData, opts: Pick<ChartOptions, 'compact'> = {}): TopLevelSpec {
+  const compact = opts.compact ?? false;
   const results = data.results;
   const styles = seriesStyles(data);
   const byName = styleByName(styles);
@@ -652,6 +733,7 @@ export function maeChart(data: ReportData): TopLevelSpec {
       seedRange: seeds ? `${fmtNumber(seeds.min)} \u2013 ${fmtNumber(seeds.max)}` : null,
       pHolm: r.dm ? fmtP(r.dm.abs.pHolm) : null,
       text: `${fmtNumber(r.mae.mean)}${vsNaive}`,
+      row: `${rowLabel(results, r)}: ${fmtNumber(r.mae.mean)}${vsNaive}`,
     };
   });
   const seedPoints = ranked.flatMap((r) => {
@@ -664,11 +746,19 @@ export function maeChart(data: ReportData): TopLevelSpec {
     }));
   });
   const unit = unitOf(data);
-  const y = { field: 'label', type: 'nominal' as const, title: null, sort: values.map((v) => v.label) };
+  const y = {
+    field: 'label',
+    type: 'nominal' as const,
+    title: null,
+    sort: values.map((v) => v.label),
+    ...(compact ? { axis: null } : {}),
+  };
   const x = { field: 'mae', type: 'quantitative' as const, title: `Test MAE (${unit}), lower is better` };
+  // Compact: the bars sit in the lower part of each row, under its label.
+  const shift = compact ? { yOffset: COMPACT_BAR_OFFSET } : {};
   const layers: unknown[] = [
     {
-      mark: { type: 'bar', cornerRadiusEnd: 2 },
+      mark: { type: 'bar', cornerRadiusEnd: 2, ...(compact ? { height: { band: 0.45 } } : {}), ...shift },
       encoding: {
         y,
         x,
@@ -686,13 +776,21 @@ export function maeChart(data: ReportData): TopLevelSpec {
     },
     {
       transform: [{ filter: 'isValid(datum.seedMin) && isValid(datum.seedMax)' }],
-      mark: { type: 'rule', color: '#333', strokeWidth: 1.2 },
+      mark: { type: 'rule', color: '#333', strokeWidth: 1.2, ...shift },
       encoding: { y, x: { field: 'seedMin', type: 'quantitative' }, x2: { field: 'seedMax' } },
     },
     {
       data: { values: seedPoints },
       transform: [{ filter: 'isValid(datum.mae)' }],
-      mark: { type: 'point', shape: 'diamond', filled: true, color: '#333', size: 28, opacity: 0.9 },
+      mark: {
+        type: 'point',
+        shape: 'diamond',
+        filled: true,
+        color: '#333',
+        size: 28,
+        opacity: 0.9,
+        ...shift,
+      },
       encoding: {
         y,
         x: { field: 'mae', type: 'quantitative' },
@@ -702,10 +800,6 @@ export function maeChart(data: ReportData): TopLevelSpec {
           { field: 'mae', type: 'quantitative', title: `MAE (${unit})`, format: ',.2f' },
         ],
       },
-    },
-    {
-      mark: { type: 'text', align: 'left', fontSize: 11, color: '#333', x: BAR_WIDTH + 10 },
-      encoding: { y, text: { field: 'text' } },
     },
   ];
   if (naiveMae !== undefined) {
@@ -722,6 +816,20 @@ export function maeChart(data: ReportData): TopLevelSpec {
       },
     );
   }
+  // Last, so drawn over the naive line; compact: with a white halo that keeps them readable where it crosses.
+  layers.push(
+    ...(compact
+      ? [{ stroke: 'white', strokeWidth: 4, strokeJoin: 'round' }, { color: '#333' }].map((look) => ({
+          mark: { type: 'text', align: 'left', baseline: 'top', fontSize: 11, x: 0, dy: 1, ...look },
+          encoding: { y: { ...y, bandPosition: 0 }, text: { field: 'row' } },
+        }))
+      : [
+          {
+            mark: { type: 'text', align: 'left', fontSize: 11, color: '#333', x: { expr: 'width + 10' } },
+            encoding: { y, text: { field: 'text' } },
+          },
+        ]),
+  );
   const seeds = results.seeds.length;
   return {
     $schema: SCHEMA,
@@ -737,7 +845,7 @@ export function maeChart(data: ReportData): TopLevelSpec {
     data: { values },
     config: CHART_CONFIG,
     width: BAR_WIDTH,
-    height: { step: 28 },
+    height: { step: compact ? 44 : 28 },
     layer: layers,
   } as TopLevelSpec;
 }
@@ -747,16 +855,45 @@ function keptIsBest(data: ReportData): boolean {
   return data.models.every((m) => m.bestEpoch === undefined || m.bestEpoch === m.keptEpoch);
 }
 
-/** All charts of the report that have data, in page order (the horizon chart only with per-step errors). */
+/** The title and subtitle lines of a spec built above (each sets `title: { text, subtitle }`). */
+function headingOf(spec: TopLevelSpec): ChartEntry['heading'] {
+  const t = spec.title as { text: string; subtitle?: string | string[] };
+  return { text: t.text, subtitle: t.subtitle === undefined ? [] : [t.subtitle].flat() };
+}
+
+/** `spec` without its title and subtitle. */
+function untitled(spec: TopLevelSpec): TopLevelSpec {
+  const { title: _title, ...rest } = spec;
+  return rest as TopLevelSpec;
+}
+
+/** Panels a row of a faceted spec built above (1 for a single plot). */
+function columnsOf(spec: TopLevelSpec): number {
+  return (spec as { columns?: number }).columns ?? 1;
+}
+
+/**
+ * All charts of the report that have data, in page order (the horizon chart only with per-step errors). With
+ * `interactive` (the default) each chart too wide for a phone carries its `compact` layout, for a box narrower
+ * than MIN_COLUMN pixels per column of panels, or than MIN_SINGLE.
+ */
 export function buildCharts(data: ReportData, opts: ChartOptions = {}): ChartEntry[] {
   const test = testPeriodOf(data);
-  const charts: Array<ChartEntry & { empty: boolean }> = [
+  const interactive = opts.interactive ?? true;
+  const compact = (build: (o: ChartOptions) => TopLevelSpec, below: number) =>
+    interactive && below > MIN_COLUMN
+      ? { compact: build({ ...opts, compact: true }), compactBelow: below }
+      : {};
+  const predictions = predictionsChart(data, opts);
+  const loss = lossChart(data);
+  const charts: Array<Omit<ChartEntry, 'heading'> & { empty: boolean }> = [
     {
       name: 'series',
       empty: data.series.dates.length === 0,
       title: 'The series and the split',
       caption: `Training, validation and test periods follow each other in time; the test period (${test.from} to ${test.to}) is seen only for the final scores.`,
       spec: seriesChart(data, opts),
+      ...compact((o) => seriesChart(data, o), MIN_SINGLE),
     },
     {
       name: 'mae',
@@ -765,6 +902,7 @@ export function buildCharts(data: ReportData, opts: ChartOptions = {}): ChartEnt
       caption:
         'A bar left of the dashed naive line has a lower error on this test period; whether the difference is more than noise is what the p-value says (below 0.05 after Holm: significant).',
       spec: maeChart(data),
+      ...compact((o) => maeChart(data, o), MIN_SINGLE),
     },
     {
       name: 'predictions',
@@ -772,7 +910,8 @@ export function buildCharts(data: ReportData, opts: ChartOptions = {}): ChartEnt
       title: 'Forecasts on the test period',
       caption:
         'Zoom in: a forecast that trails the actual line by one day is copying the last input, which is all the naive forecast does. About 80% (95%) of the grey line should lie inside the darker (lighter) band.',
-      spec: predictionsChart(data, opts),
+      spec: predictions,
+      ...compact((o) => predictionsChart(data, o), columnsOf(predictions) * MIN_COLUMN),
     },
     {
       name: 'loss',
@@ -781,7 +920,8 @@ export function buildCharts(data: ReportData, opts: ChartOptions = {}): ChartEnt
       caption: keptIsBest(data)
         ? 'Every model learns (its loss falls); the weights of the epoch with the lowest validation loss are kept.'
         : 'Every model learns (its loss falls). Without --patience the last epoch is kept, which need not have the lowest validation loss (the ring).',
-      spec: lossChart(data),
+      spec: loss,
+      ...compact((o) => lossChart(data, o), columnsOf(loss) * MIN_COLUMN),
     },
   ];
   const horizon = horizonChart(data);
@@ -792,7 +932,17 @@ export function buildCharts(data: ReportData, opts: ChartOptions = {}): ChartEnt
       title: 'Error by horizon',
       caption: 'How fast the error grows as the forecast reaches further ahead.',
       spec: horizon,
+      ...compact((o) => horizonChart(data, o)!, MIN_SINGLE),
     });
   }
-  return charts.filter((c) => !c.empty).map(({ empty: _empty, ...chart }) => chart);
+  const titles = opts.titles ?? true;
+  return charts
+    .filter((c) => !c.empty)
+    .map(({ empty: _empty, ...chart }) => ({
+      ...chart,
+      heading: headingOf(chart.spec),
+      ...(titles
+        ? {}
+        : { spec: untitled(chart.spec), ...(chart.compact ? { compact: untitled(chart.compact) } : {}) }),
+    }));
 }

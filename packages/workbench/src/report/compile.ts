@@ -8,7 +8,9 @@ type Logger = NonNullable<NonNullable<Parameters<typeof compile>[1]>['logger']>;
 export interface CompiledChart extends ChartEntry {
   /** The Vega spec compiled from `spec`; the HTML page and the SVG renderer need only Vega. */
   vega: VegaSpec;
-  /** Vega-Lite compiler warnings (an empty list for a well-formed spec). */
+  /** `compact` compiled, when the chart has it. */
+  compactVega?: VegaSpec;
+  /** Vega-Lite compiler warnings, of both layouts (an empty list for well-formed specs). */
   warnings: string[];
 }
 
@@ -42,5 +44,10 @@ export function compileChart(spec: TopLevelSpec): { vega: VegaSpec; warnings: st
 
 /** Builds and compiles every chart of the report. */
 export function compileCharts(data: ReportData, opts: ChartOptions = {}): CompiledChart[] {
-  return buildCharts(data, opts).map((chart) => ({ ...chart, ...compileChart(chart.spec) }));
+  return buildCharts(data, opts).map((chart) => {
+    const { vega, warnings } = compileChart(chart.spec);
+    if (!chart.compact) return { ...chart, vega, warnings };
+    const compact = compileChart(chart.compact);
+    return { ...chart, vega, compactVega: compact.vega, warnings: [...warnings, ...compact.warnings] };
+  });
 }

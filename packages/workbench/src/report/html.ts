@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { testPeriodOf, unitOf } from './charts.js';
+import { type ChartName, type ChartOptions, testPeriodOf, unitOf } from './charts.js';
 import { type CompiledChart, compileCharts } from './compile.js';
 import { escapeHtml as esc, fmtDuration, fmtInteger, fmtTimestamp, jsonForScript, NA } from './format.js';
 import { metricsSection, verdictSection } from './html_results.js';
@@ -24,19 +24,30 @@ export function vegaRuntimeSource(): string {
   return vegaRuntime;
 }
 
+/**
+ * How the page builds its charts: interactive, with their compact layouts, and without titles drawn inside them
+ * (the page prints each chart's title and subtitle as text, which wraps on a phone).
+ */
+export const PAGE_CHARTS: ChartOptions = { interactive: true, titles: false };
+
+/** The charts with a zoom: they get a "Reset zoom" button. */
+const ZOOMABLE: readonly ChartName[] = ['predictions'];
+
 export interface RenderHtmlOptions {
-  /** Precompiled charts (writeReport passes them so it compiles once). */
+  /** Precompiled charts, compiled with `PAGE_CHARTS` (by default renderHtml compiles them so). */
   charts?: CompiledChart[];
 }
 
 /** Renders the whole report page. All text from `data` is escaped. */
 export function renderHtml(data: ReportData, opts: RenderHtmlOptions = {}): string {
-  const charts = opts.charts ?? compileCharts(data);
+  const charts = opts.charts ?? compileCharts(data, PAGE_CHARTS);
   // `$schema` is only a URL naming the format; drop it so the page mentions no address at all.
-  const chartPayload = charts.map((c) => {
-    const { $schema: _schema, ...spec } = c.vega;
-    return { name: c.name, spec };
-  });
+  const bare = ({ $schema: _schema, ...spec }: CompiledChart['vega']) => spec;
+  const chartPayload = charts.map((c) => ({
+    name: c.name,
+    spec: bare(c.vega),
+    ...(c.compactVega ? { compact: bare(c.compactVega), compactBelow: c.compactBelow } : {}),
+  }));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -122,6 +133,14 @@ function chartsSection(charts: CompiledChart[]): string {
   const figures = charts.map(
     (c) => `<figure class="chart-figure" id="figure-${esc(c.name)}">
   <h3>${esc(c.title)}</h3>
+  <div class="chart-head">
+    <p class="chart-name">${esc(c.heading.text)}</p>
+    <p class="chart-sub">${c.heading.subtitle.map(esc).join('<br>')}</p>${
+      ZOOMABLE.includes(c.name)
+        ? `\n    <button type="button" class="chart-reset" data-reset="${esc(c.name)}">Reset zoom</button>`
+        : ''
+    }
+  </div>
   <div class="chart" id="chart-${esc(c.name)}" role="img" aria-label="${esc(c.title)}"><p class="chart-loading">Drawing chart…</p></div>
   <figcaption>${esc(c.caption)}</figcaption>
 </figure>`,
@@ -282,7 +301,7 @@ const CSS = `
 }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; background: var(--bg); color: var(--fg);
+body { margin: 0; background: var(--bg); color: var(--fg); overflow-wrap: break-word;
   font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; }
 main { max-width: 1240px; margin: 0 auto; padding: 32px 28px 48px; }
 h1 { font-size: 28px; line-height: 1.2; margin: 2px 0 6px; letter-spacing: -0.01em; }
@@ -310,7 +329,7 @@ code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu San
 .verdict-notes li { margin: 4px 0; }
 .verdict-notes li.verdict-warning { background: #fff3cd; border: 1px solid #f0dca8; border-radius: 6px; padding: 6px 10px;
   list-style: none; margin-left: -18px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 14px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(300px, 100%), 1fr)); gap: 14px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
 .card h3 { font-size: 13px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); }
 .card dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; margin: 0; font-size: 14px; }
@@ -356,9 +375,16 @@ details.detail table { width: auto; min-width: 60%; }
 .footnote { font-size: 13px; color: var(--muted); margin-top: 10px; max-width: 940px; }
 .chart-figure { margin: 26px 0 0; }
 .chart-figure h3 { font-size: 16px; }
+.chart-head { margin: 0 0 6px; }
+.chart-name { font-weight: 600; font-size: 14px; margin: 0; }
+.chart-sub { color: var(--muted); font-size: 13px; margin: 0; max-width: 900px; }
+.chart-reset { margin-top: 6px; font: inherit; font-size: 13px; padding: 3px 12px; color: var(--fg); background: var(--bg);
+  border: 1px solid #c9c9ce; border-radius: 6px; cursor: pointer; }
+.chart-reset:hover { background: var(--panel); }
 .chart { overflow-x: auto; min-height: 60px; }
 .chart svg { max-width: none; }
 .chart-loading { color: var(--muted); font-size: 13px; }
+.scroll-hint { color: var(--muted); font-size: 12px; margin: 6px 0 4px; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; max-width: 900px; }
 .config-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 8px; }
 .config-item { display: flex; justify-content: space-between; gap: 12px; padding: 7px 12px;
@@ -382,9 +408,22 @@ footer { margin-top: 44px; padding-top: 12px; border-top: 1px solid var(--line);
 @media print { .chart { overflow: visible; } .verdict, .card, .note { break-inside: avoid; } }
 `;
 
-/** Draws the charts with the inlined Vega runtime and shows tooltips; plain ES5 so any browser runs it. */
+/**
+ * Draws the charts with the inlined Vega runtime, fitted to the width of their box, and shows tooltips; plain ES5
+ * so any browser runs it.
+ *
+ * Fitting: a chart is drawn, then its plot width (each facet cell's, `child_width`) is changed by the difference
+ * between the box and the drawing (divided among the columns) and drawn again; axes and legends keep their size.
+ * Scaling the SVG with CSS instead would break Vega's hover and drag, which take the mouse position in unscaled
+ * pixels. A chart with a `compact` layout (one column of panels, text above the bars, …) uses it in a box
+ * narrower than its `compactBelow`. No plot gets narrower than MIN_PLOT: such a chart,
+ * like a table too wide for the screen, scrolls sideways in its box, and a line above the box says so. When the
+ * window is resized, each chart whose box changed width is drawn anew (which also resets its zoom, as does the
+ * "Reset zoom" button). When all charts are drawn, `data-charts="drawn"` is set on <body>.
+ */
 const CLIENT_JS = `
 (function () {
+  var MIN_PLOT = 180;
   var payload = JSON.parse(document.getElementById('rnnlab-charts').textContent);
   var tip = document.getElementById('tooltip');
   function text(v) { var d = document.createElement('div'); d.textContent = v == null ? '' : String(v); return d.innerHTML; }
@@ -398,23 +437,82 @@ const CLIENT_JS = `
     tip.innerHTML = html;
     tip.hidden = false;
     var x = event.pageX + 14, y = event.pageY + 14, w = tip.offsetWidth;
-    if (x + w > window.scrollX + document.documentElement.clientWidth - 8) x = event.pageX - w - 14;
+    if (x + w > window.scrollX + document.documentElement.clientWidth - 8) x = Math.max(window.scrollX + 4, event.pageX - w - 14);
     tip.style.left = x + 'px';
     tip.style.top = y + 'px';
   }
   function fail(el, message) { el.innerHTML = '<p class="warning">This chart could not be drawn: ' + text(message) + '</p>'; }
-  var views = (window.rnnlabViews = {});
-  payload.forEach(function (chart) {
+  function hasSignal(spec, name) { return (spec.signals || []).some(function (s) { return s.name === name; }); }
+  function fit(view, el, name, columns, tries) {
+    var svg = el.querySelector('svg'), now = view.signal(name);
+    if (!svg || !(now > 0)) return;
+    var next = Math.max(MIN_PLOT, now + Math.floor((el.clientWidth - Number(svg.getAttribute('width'))) / columns));
+    if (next === now || tries === 0) return;
+    // resize(): lay the view out again; Vega does so by itself only when \`width\` changes, not \`child_width\`.
+    view.signal(name, next).resize();
+    return view.runAsync().then(function () { return fit(view, el, name, columns, tries - 1); });
+  }
+  var views = (window.rnnlabViews = {}), drawnAt = {};
+  function draw(chart) {
     var el = document.getElementById('chart-' + chart.name);
-    if (!el) return;
-    if (typeof vega === 'undefined') { fail(el, 'the Vega runtime did not load.'); return; }
+    if (!el) return Promise.resolve();
+    if (typeof vega === 'undefined') { fail(el, 'the Vega runtime did not load.'); return Promise.resolve(); }
+    if (views[chart.name]) { views[chart.name].finalize(); delete views[chart.name]; }
+    var box = (drawnAt[chart.name] = el.clientWidth);
+    // A copy: Vega may annotate the spec it parses, and a chart is drawn again on resize.
+    var spec = JSON.parse(JSON.stringify(chart.compact && box < chart.compactBelow ? chart.compact : chart.spec));
+    var columns = (spec.layout && spec.layout.columns) || 1;
+    // Hold the box's height while it is redrawn, so the page below it does not jump.
+    if (el.firstChild) el.style.minHeight = el.offsetHeight + 'px';
     try {
       el.innerHTML = '';
-      var view = new vega.View(vega.parse(chart.spec), { renderer: 'svg', container: el, hover: true });
+      var view = new vega.View(vega.parse(spec), { renderer: 'svg', container: el, hover: true });
       view.tooltip(tooltip);
       views[chart.name] = view;
-      view.runAsync().catch(function (e) { fail(el, e && e.message); });
-    } catch (e) { fail(el, e && e.message); }
+      var width = hasSignal(spec, 'child_width') ? 'child_width' : 'width';
+      return view.runAsync()
+        .then(function () { return fit(view, el, width, columns, 3); })
+        .catch(function (e) { fail(el, e && e.message); })
+        .then(function () { el.style.minHeight = ''; });
+    } catch (e) { fail(el, e && e.message); return Promise.resolve(); }
+  }
+  function markOverflow() {
+    var boxes = document.querySelectorAll('.table-wrap, .chart');
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i], hint = box.previousElementSibling, over = box.scrollWidth > box.clientWidth + 1;
+      if (!hint || hint.className !== 'scroll-hint') {
+        if (!over) continue;
+        hint = document.createElement('p');
+        hint.className = 'scroll-hint';
+        hint.textContent = '\\u2194 Wider than the screen: swipe or scroll sideways in the box below to see all of it.';
+        box.parentNode.insertBefore(hint, box);
+      }
+      hint.hidden = !over;
+    }
+  }
+  function byName(name) { return payload.filter(function (c) { return c.name === name; })[0]; }
+  markOverflow();
+  document.addEventListener('toggle', markOverflow, true);
+  Promise.all(payload.map(draw)).then(function () {
+    markOverflow();
+    document.body.setAttribute('data-charts', 'drawn');
+  });
+  var buttons = document.querySelectorAll('button[data-reset]');
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].addEventListener('click', function (e) {
+      var chart = byName(e.currentTarget.getAttribute('data-reset'));
+      if (chart) draw(chart).then(markOverflow);
+    });
+  }
+  var resizing;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () {
+      Promise.all(payload.map(function (c) {
+        var el = document.getElementById('chart-' + c.name);
+        return el && el.clientWidth !== drawnAt[c.name] ? draw(c) : null;
+      })).then(markOverflow);
+    }, 200);
   });
 })();
 `;

@@ -17,7 +17,7 @@ export {
 } from './charts.js';
 export { type CompiledChart, compileChart, compileCharts } from './compile.js';
 export { escapeHtml } from './format.js';
-export { type RenderHtmlOptions, renderHtml, vegaRuntimeSource } from './html.js';
+export { PAGE_CHARTS, type RenderHtmlOptions, renderHtml, vegaRuntimeSource } from './html.js';
 export { ACTUAL_COLOR, type SeriesStyle, seriesStyles } from './palette.js';
 export { naiveRow, rankedRows, rowLabel, seedRow } from './rows.js';
 export {

@@ -14,7 +14,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { printable } from 'rnnlab';
 import { AtomicWriteError, replaceDirectory, resolveFolderTarget, writeFileAtomic } from 'rnnlab/node';
-import { compileCharts } from './compile.js';
 import { renderHtml } from './html.js';
 import { renderCharts } from './svg.js';
 import type { ReportData } from './types.js';
@@ -75,7 +74,7 @@ export async function writeReport(
   await replaceDirectory(
     outDir,
     async (staging) => {
-      const html = renderHtml(data, { charts: compileCharts(data) });
+      const html = renderHtml(data);
       const rendered = await renderCharts(data, { png: opts.png ?? true, pngScale: opts.pngScale });
       const files: ReportExtraFile[] = [{ name: 'index.html', data: html }];
       for (const c of rendered) {

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, ConsoleMessage } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 
-/** The workspace root (this file runs from packages/rnnlab/dist/test/browser/). */
-export const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
+/** The workspace root (this file runs from packages/testkit/dist/). */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export const MIME: Record<string, string> = {
   '.js': 'application/javascript; charset=utf-8',
@@ -26,6 +26,10 @@ export const MIME: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
   '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 /** An in-memory response. */
@@ -180,6 +184,23 @@ export async function bundleForBrowser(entryFile: string): Promise<Map<string, U
 }
 
 /**
+ * Collects what must never happen on a page: console errors and warnings, page errors, failed requests and HTTP
+ * errors. The returned array fills as the page runs; a test asserts it is empty.
+ */
+export function trackProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m: ConsoleMessage) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return problems;
+}
+
+/**
  * Opens `path` in a new page, waits (up to `resultTimeout` ms) for the `window.rnnlabResult` it sets, and checks
  * that the page reported no error and nothing went wrong on the way. Pages share the session's browser context:
  * Chromium from @sparticuz/chromium runs `--single-process`, where closing a context kills it.
@@ -190,15 +211,7 @@ export async function openPage<R extends PageOutcome>(
   options: { screenshot?: string; resultTimeout?: number } = {},
 ): Promise<R> {
   const page = await session.context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m: ConsoleMessage) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
+  const problems = trackProblems(page);
   try {
     await page.goto(`${session.origin}${path}`);
     await page.waitForFunction(() => 'rnnlabResult' in window, null, {

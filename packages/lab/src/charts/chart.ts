@@ -1,0 +1,19 @@
+/** Chart.js with every chart type the lab draws registered once (lines, bars, filled bands, matrix heatmaps). */
+import { Chart, registerables } from 'chart.js';
+import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
+
+Chart.register(...registerables, MatrixController, MatrixElement);
+Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+Chart.defaults.color = '#334155';
+Chart.defaults.animation = false;
+/** Charts never take the mouse wheel: the page scrolls over them; zoom is by explicit controls. */
+Chart.defaults.events = ['mousemove', 'mouseout', 'click', 'touchstart', 'touchmove'];
+
+export { Chart };
+
+/** Sets the title of one axis of a chart and redraws it. */
+export function setAxisTitle(chart: Chart, axis: string, text: string): void {
+  const scale = chart.options.scales?.[axis] as { title?: { text: string | string[] } } | undefined;
+  if (scale?.title) scale.title.text = text;
+  chart.update();
+}
