@@ -8,8 +8,10 @@
  *
  *   x (T, F) scaled → gates (T, H) each, hidden (T, H), cell (T, H) (LSTM);  ∂ŷ_T/∂x (T, F)
  */
+
 import { enableGrad, tensor } from 'rnnlab';
-import { type ModelKind, type ModelResult, SequenceRegressor } from 'rnnlab/forecast';
+import type { ModelKind, ModelResult, SequenceRegressor } from 'rnnlab/forecast';
+import { trainedModel } from './trained_model.js';
 
 /** What `traceCells` and `inputGradient` need of a run: its config and its weights by state-dict name. */
 export type RunWeights = Pick<ModelResult, 'config' | 'state'>;
@@ -274,8 +276,7 @@ export function traceCells(run: RunWeights, x: ArrayLike<number>, layer?: number
  * overwritten) from the default generator, as every `SequenceRegressor` does; keep one per run.
  */
 export function regressorOf(run: RunWeights): SequenceRegressor {
-  const model = new SequenceRegressor(run.config);
-  model.loadStateDict(run.state);
+  const model = trainedModel(run);
   model.eval();
   for (const p of model.parameters()) p.requiresGrad = false;
   return model;

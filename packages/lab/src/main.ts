@@ -6,6 +6,7 @@
 import { type PriceSeries, parsePriceCsv, readPriceCsvBlob, sliceByDate } from 'rnnlab/data';
 import {
   type CompareResults,
+  type DataConfig,
   encodeCheckpoint,
   evalSet,
   MODEL_KINDS,
@@ -16,12 +17,19 @@ import {
   resultsJson,
   runCheckpointData,
   type Summary,
-  summarize,
 } from 'rnnlab/forecast';
 import { ForecastChart, LossChart } from './charts/line_charts.js';
 import { OverviewChart } from './charts/overview_chart.js';
 import { MODEL_COLORS } from './charts/palette.js';
-import { buildScenario, MISTAKE_INFO, type Scenario, type ScenarioRow, scoreScenario } from './mistakes.js';
+import {
+  aloneScenarios,
+  buildScenario,
+  MISTAKE_INFO,
+  type Scenario,
+  type ScenarioRow,
+  scoreScenario,
+  summarizeScenario,
+} from './mistakes.js';
 import { type RunOutcome, StoppedError, WorkerPool } from './pool.js';
 import {
   cliCommand,
@@ -96,11 +104,30 @@ const forecastChart = new ForecastChart(byId<HTMLCanvasElement>('forecast-chart'
 const workerUrl = new URL('./worker.js', import.meta.url);
 let pool: WorkerPool | null = null;
 
+/** A link made with the user's own file: its name and range, applied when that file is dropped. */
+let pendingFile: { name: string; range: string } | null = null;
 /** The file the runs use: the shipped series or the user's. */
 let whole: PriceSeries | null = null;
 let unit = 'index points';
 let last: { summary: Summary; scenario: Scenario; runs: ModelResult[] } | null = null;
 let cells: { destroy(): void } | null = null;
+
+/** The last tutorial-mode run, for measuring each mistake alone afterwards. */
+interface ScenarioRuns {
+  runs: ModelResult[];
+  summary: Summary;
+  allPositions: Map<string, Float64Array>;
+}
+let tutorial: {
+  s: LabSettings;
+  series: PriceSeries;
+  cfg: DataConfig;
+  seeds: number[];
+  right: ScenarioRuns;
+  rightRows: ScenarioRow[];
+  wrongRows: ScenarioRow[];
+  notes: readonly string[];
+} | null = null;
 
 // ---- settings ⇄ form ⇄ hash ----
 
@@ -198,8 +225,10 @@ async function loadFile(file: File): Promise<void> {
   showError(dataError, null);
   try {
     const series = await readPriceCsvBlob(file, { sourceName: file.name });
-    byId<HTMLInputElement>('from').value = '';
-    byId<HTMLInputElement>('to').value = '';
+    const [from, to] = pendingFile?.name === file.name ? pendingFile.range.split(':') : ['', ''];
+    pendingFile = null;
+    byId<HTMLInputElement>('from').value = from ?? '';
+    byId<HTMLInputElement>('to').value = to ?? '';
     useSeries(series, file.name, 'file');
   } catch (e) {
     showError(dataError, e instanceof Error ? e.message : String(e));
@@ -265,9 +294,10 @@ async function train(): Promise<void> {
   showError(settingsError, null);
   hook.settings = s;
   let scenarios: Scenario[];
+  const series = s.range === '' ? whole : sliceByDate(whole, s.range);
+  const cfg = { target: s.target, seqLen: s.seqLen, horizon: s.horizon };
+  tutorial = null;
   try {
-    const series = s.range === '' ? whole : sliceByDate(whole, s.range);
-    const cfg = { target: s.target, seqLen: s.seqLen, horizon: s.horizon };
     scenarios = [buildScenario(series, cfg, [], 'right')];
     if (s.tutorial && s.mistakes.length > 0)
       scenarios.push(buildScenario(series, cfg, s.mistakes, 'mistakes'));
@@ -374,14 +404,7 @@ async function train(): Promise<void> {
   hook.trainMs = performance.now() - t0;
   const summaries = scenarios.map((sc) => {
     const runs = seeds.flatMap((seed) => s.models.map((k) => results.get(`${sc.id}:${k}:${seed}`)!.result));
-    const summary = summarize({
-      data: sc.data,
-      test: evalSet(sc.data, 'test'),
-      val: evalSet(sc.data, 'val'),
-      runs,
-      seeds,
-      unit,
-    });
+    const summary = summarizeScenario(sc, runs, seeds, unit);
     const allPositions = new Map<string, Float64Array>();
     for (const seed of seeds)
       for (const k of s.models) {
@@ -400,11 +423,76 @@ async function train(): Promise<void> {
     const wrongRows = scoreScenario(w.sc, w.summary, w.runs, w.allPositions);
     hook.tutorial = { right: rightRows, wrong: wrongRows };
     byId('tutorial-section').hidden = false;
-    renderMistakes(byId('mistakes-table'), rightRows, wrongRows, s.mistakes, unit);
+    renderMistakes(byId('mistakes-table'), rightRows, wrongRows, s.mistakes, unit, undefined, w.sc.notes);
+    tutorial = { s, series, cfg, seeds, right: main, rightRows, wrongRows, notes: w.sc.notes };
+    byId<HTMLButtonElement>('alone').hidden = s.mistakes.length < 2;
   } else byId('tutorial-section').hidden = true;
   setBusy(false);
   hook.state = 'done';
   status.textContent = `Done: ${total} runs in ${(hook.trainMs / 1000).toFixed(1)} s.`;
+}
+
+/**
+ * Tutorial mode, second step: each selected mistake on its own. Runs whose data and target equal done right's
+ * (the bias bug; the other models beside the all-positions BRNN) are reused, not retrained.
+ */
+async function measureAlone(): Promise<void> {
+  const c = tutorial;
+  if (c === null || pool === null) return;
+  const { s, seeds } = c;
+  const scenarios = aloneScenarios(c.series, c.cfg, s.mistakes);
+  const sameData = (sc: Scenario) => sc.mistakes.every((m) => m === 'biasBug' || m === 'brnnAllPositions');
+  const reuse = (sc: Scenario, kind: ModelKind) => sameData(sc) && !sc.scoreAllPositions(kind);
+  const right = new Map(c.right.runs.map((r) => [`${r.kind}:${r.seed}`, r]));
+  const todo = scenarios.flatMap((sc) =>
+    seeds.flatMap((seed) => s.models.filter((k) => !reuse(sc, k)).map((kind) => ({ sc, seed, kind }))),
+  );
+  setBusy(true);
+  hook.state = 'training';
+  let done = 0;
+  status.textContent = `Measuring each mistake alone: ${todo.length} more runs…`;
+  const outcomes = new Map<string, RunOutcome>();
+  try {
+    await Promise.all(
+      todo.map(async ({ sc, seed, kind }) => {
+        const o = await pool!.run({
+          data: sc.data,
+          job: job(s, kind, seed, sc),
+          live: false,
+          allPositions: sc.scoreAllPositions(kind),
+        });
+        outcomes.set(`${sc.id}:${kind}:${seed}`, o);
+        status.textContent = `Measuring each mistake alone: ${++done} of ${todo.length} runs done…`;
+      }),
+    );
+  } catch (e) {
+    pool.stop();
+    setBusy(false);
+    hook.state = e instanceof StoppedError ? 'stopped' : 'error';
+    status.textContent =
+      e instanceof StoppedError ? 'Stopped.' : `Failed: ${e instanceof Error ? e.message : e}`;
+    return;
+  }
+  const alone = scenarios.map((sc) => {
+    const runs: ModelResult[] = [];
+    const allPositions = new Map<string, Float64Array>();
+    for (const seed of seeds)
+      for (const kind of s.models) {
+        if (reuse(sc, kind)) {
+          runs.push(right.get(`${kind}:${seed}`)!);
+          continue;
+        }
+        const o = outcomes.get(`${sc.id}:${kind}:${seed}`)!;
+        runs.push(o.result);
+        if (o.allPositions) allPositions.set(`${kind}:${seed}`, o.allPositions);
+      }
+    const summary = summarizeScenario(sc, runs, seeds, unit);
+    return { mistake: sc.mistakes[0], rows: scoreScenario(sc, summary, runs, allPositions) };
+  });
+  renderMistakes(byId('mistakes-table'), c.rightRows, c.wrongRows, s.mistakes, unit, alone, c.notes);
+  setBusy(false);
+  hook.state = 'done';
+  status.textContent = `Done: each mistake measured alone (${todo.length} more runs).`;
 }
 
 function showResults(s: LabSettings, summary: Summary, runs: ModelResult[]): void {
@@ -558,6 +646,7 @@ function wire(): void {
     navigator.clipboard?.writeText(location.href).catch(() => {});
   });
   byId('forecast-model').addEventListener('change', drawForecast);
+  byId('alone').addEventListener('click', () => void measureAlone());
   byId('zoom-in').addEventListener('click', () => forecastChart.zoom(0.5));
   byId('zoom-out').addEventListener('click', () => forecastChart.zoom(2));
   byId('zoom-reset').addEventListener('click', () => forecastChart.resetZoom());
@@ -608,6 +697,7 @@ async function start(): Promise<void> {
     await loadDji(s.data === 'dji' ? s.range : DJI_RANGE);
     if (s.data === 'dji') fillForm(s);
     settingsChanged();
+    if (s.data === 'file') pendingFile = { name: s.fileName, range: s.range };
     if (s.data === 'file')
       showError(
         dataError,

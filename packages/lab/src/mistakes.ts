@@ -30,7 +30,6 @@ export {
   type AllPositionTargets,
   allPositionForecast,
   allPositionTargets,
-  modelOf,
 } from './mistakes/all_positions.js';
 export { biasSums, type ScenarioRow, scoreScenario } from './mistakes/score.js';
 

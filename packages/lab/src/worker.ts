@@ -4,8 +4,9 @@
  * 'stop' arrive between steps; the run's numbers do not depend on when that happens.
  */
 import { evalSet, forecastPrices, runModelJobAsync } from 'rnnlab/forecast';
-import { allPositionForecast, modelOf } from './mistakes.js';
+import { allPositionForecast } from './mistakes.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { trainedModel } from './trained_model.js';
 
 interface WorkerScope {
   postMessage(m: FromWorker): void;
@@ -70,7 +71,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     let allPositions: Float64Array | undefined;
     if (m.allPositions) {
       // The trained model, rebuilt from its weights, forecasts every position of the test windows.
-      allPositions = allPositionForecast(d, modelOf(result), evalSet(d, 'test'));
+      allPositions = allPositionForecast(d, trainedModel(result), evalSet(d, 'test'));
     }
     scope.postMessage({ type: 'result', id, result, allPositions });
   } catch (e) {

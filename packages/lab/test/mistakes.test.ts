@@ -21,13 +21,13 @@ import {
   aloneScenarios,
   buildScenario,
   MISTAKE_INFO,
-  modelOf,
   type Scenario,
   type ScenarioRow,
   scoreScenario,
   summarizeScenario,
 } from '../src/mistakes.js';
 import { MISTAKES } from '../src/settings.js';
+import { trainedModel } from '../src/trained_model.js';
 import { changeOf, renderMistakes } from '../src/ui/mistakes_view.js';
 
 const series = loadDataset(); // the tutorial's window: 1257 days, 2019-03-25 .. 2024-03-20
@@ -245,7 +245,7 @@ describe('a real run on the Dow Jones series (GRU and BRNN, hidden 8, 10 epochs)
         const r = runModelJob(sc.data, job);
         runs.push(r);
         if (sc.scoreAllPositions(kind)) {
-          const model = modelOf(r); // as the worker rebuilds it
+          const model = trainedModel(r); // as the worker rebuilds it
           models.set(`${kind}:${seed}`, model);
           all.set(`${kind}:${seed}`, allPositionForecast(sc.data, model, evalSet(sc.data, 'test')));
         }

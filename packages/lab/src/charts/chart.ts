@@ -1,5 +1,5 @@
 /** Chart.js with every chart type the lab draws registered once (lines, bars, filled bands, matrix heatmaps). */
-import { Chart, registerables } from 'chart.js';
+import { Chart, type Plugin, registerables } from 'chart.js';
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 
 Chart.register(...registerables, MatrixController, MatrixElement);
@@ -17,3 +17,15 @@ export function setAxisTitle(chart: Chart, axis: string, text: string): void {
   if (scale?.title) scale.title.text = text;
   chart.update();
 }
+
+/**
+ * Keeps date labels on the x axis from overlapping on narrow screens: at most one label per 110 px (add it to a
+ * chart's `plugins`).
+ */
+export const fitDateTicks: Plugin<'line'> = {
+  id: 'fitDateTicks',
+  beforeLayout(chart) {
+    const x = chart.options.scales?.x as { ticks?: { maxTicksLimit?: number } } | undefined;
+    if (x?.ticks) x.ticks.maxTicksLimit = Math.max(2, Math.min(8, Math.floor(chart.width / 110)));
+  },
+};

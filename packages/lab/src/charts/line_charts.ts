@@ -4,7 +4,7 @@
  */
 import type { ChartDataset } from 'chart.js';
 import type { ModelKind } from 'rnnlab/forecast';
-import { Chart, setAxisTitle } from './chart.js';
+import { Chart, fitDateTicks, setAxisTitle } from './chart.js';
 import { ACTUAL_COLOR, MODEL_COLORS } from './palette.js';
 
 type Line = ChartDataset<'line', Array<number | null>>;
@@ -23,7 +23,7 @@ export class LossChart {
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
         scales: {
           x: { title: { display: true, text: 'epoch' } },
-          y: { type: 'logarithmic', title: { display: true, text: 'MSE (scaled units, log scale)' } },
+          y: { type: 'logarithmic', title: { display: true, text: 'MSE (log scale)' } },
         },
       },
     });
@@ -103,6 +103,7 @@ export class ForecastChart {
           y: { title: { display: true, text: `close (${unit})` } },
         },
       },
+      plugins: [fitDateTicks],
     });
   }
 

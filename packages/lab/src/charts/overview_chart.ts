@@ -3,7 +3,7 @@
  * pen or touch) to choose a new range. The keyboard path is the From/To date inputs beside it.
  */
 import type { Plugin } from 'chart.js';
-import { Chart, setAxisTitle } from './chart.js';
+import { Chart, fitDateTicks, setAxisTitle } from './chart.js';
 import { ACTUAL_COLOR } from './palette.js';
 
 export interface Shade {
@@ -61,12 +61,12 @@ export class OverviewChart {
         plugins: { legend: { display: false }, tooltip: { enabled: false } },
         scales: {
           x: {
-            ticks: { maxTicksLimit: 6, maxRotation: 0, callback: (v) => this.dates[Number(v)]?.slice(0, 7) },
+            ticks: { maxTicksLimit: 6, maxRotation: 0, callback: (v) => this.dates[Number(v)]?.slice(0, 4) },
           },
           y: { title: { display: true, text: 'close' }, ticks: { maxTicksLimit: 5 } },
         },
       },
-      plugins: [highlight],
+      plugins: [highlight, fitDateTicks],
     });
     this.bindBrush(canvas);
   }

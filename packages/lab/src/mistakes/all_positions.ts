@@ -9,9 +9,8 @@
 import { noGrad, tensor } from 'rnnlab';
 import {
   type EvalSet,
-  type ModelResult,
   type PreparedData,
-  SequenceRegressor,
+  type SequenceRegressor,
   targetToPrice,
   windowInputs,
 } from 'rnnlab/forecast';
@@ -68,11 +67,4 @@ export function allPositionForecast(
     model.train(wasTraining);
   }
   return targetToPrice(d, scaled, allPositionTargets(d, s).previous);
-}
-
-/** The trained model of a run, rebuilt from its config and weights (as a worker does after `runModelJobAsync`). */
-export function modelOf(result: Pick<ModelResult, 'config' | 'state'>): SequenceRegressor {
-  const model = new SequenceRegressor(result.config);
-  model.loadStateDict(result.state);
-  return model;
 }
