@@ -45,7 +45,7 @@ export class WorkerPool {
   private readonly idle: Worker[] = [];
   private readonly queue: Task[] = [];
   private readonly running = new Map<Worker, Task>();
-  /** Workers started but not yet ready (a module worker drops messages that arrive before its top-level await ends). */
+  /** Workers started but not yet ready: work is posted only once a worker has said so, after its top-level await. */
   private starting = 0;
   private nextId = 1;
   private paused = false;
