@@ -313,7 +313,7 @@ async function train(): Promise<void> {
   const val = evalSet(d, 'val');
   const valDates = val.dates;
   const valActual = Array.from({ length: val.ids.length }, (_, i) => val.actual[i * val.H]);
-  const liveLines = new Map<ModelKind, Float64Array>();
+  const liveLines = new Map<ModelKind, { epoch: number; values: Float64Array }>();
   liveChart.draw(valDates, valActual, []);
   const split = d.split;
   overview.shadePeriods([
@@ -356,7 +356,7 @@ async function train(): Promise<void> {
               if (!live) return;
               lossChart.add(kind, labels, record.epoch, record.trainLoss, record.valLoss);
               if (valForecast) {
-                liveLines.set(kind, valForecast);
+                liveLines.set(kind, { epoch: record.epoch, values: valForecast });
                 liveChart.draw(
                   valDates,
                   valActual,
@@ -364,9 +364,12 @@ async function train(): Promise<void> {
                     .filter((k) => liveLines.has(k))
                     .map((k) => ({
                       name: k,
-                      label: `${MODEL_LABELS[k]} (epoch ${k === kind ? record.epoch : '…'})`,
+                      label: `${MODEL_LABELS[k]} (epoch ${liveLines.get(k)!.epoch})`,
                       color: MODEL_COLORS[k],
-                      values: Array.from({ length: val.ids.length }, (_, i) => liveLines.get(k)![i * val.H]),
+                      values: Array.from(
+                        { length: val.ids.length },
+                        (_, i) => liveLines.get(k)!.values[i * val.H],
+                      ),
                     })),
                 );
               }

@@ -65,7 +65,7 @@ export function renderMetrics(root: HTMLElement, r: CompareResults): void {
       el('td', {}, [row.coverage ? `${percent(row.coverage['80'])} / ${percent(row.coverage['95'])}` : '—']),
     ]);
   });
-  const caption =
+  const about =
     `Test period ${r.testPeriod.from}..${r.testPeriod.to}: ${r.testPeriod.n} one-step-ahead forecasts in ${r.unit}; ` +
     `seeds ${r.seeds.join(', ')}; intervals calibrated on ${r.calibrationPeriod.from}..${r.calibrationPeriod.to}. ` +
     `Up days: ${percent(r.upShare)} (the base rate for “direction right”).` +
@@ -73,9 +73,10 @@ export function renderMetrics(root: HTMLElement, r: CompareResults): void {
       ? ` ${percent(r.extrapolation.share)} of test targets lie outside the training range (${fixed(r.extrapolation.trainMin)}–${fixed(r.extrapolation.trainMax)}): tanh networks on price targets cannot reach them; try the log-return target.`
       : '');
   root.replaceChildren(
+    el('p', { class: 'hint' }, [about]),
     el('p', { class: 'scroll-note' }, ['The table is wider than the screen: scroll it sideways.']),
     el('table', {}, [
-      el('caption', {}, [caption]),
+      el('caption', {}, [`Ensembles and baselines ranked by test MAE (${r.unit})`]),
       el('thead', {}, [
         el(
           'tr',
