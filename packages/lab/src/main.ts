@@ -45,14 +45,14 @@ import {
   toHash,
 } from './settings.js';
 import { mountCells } from './ui/cells_view.js';
-import { byId, download, el } from './ui/dom.js';
+import { byId, download, el, overflowHint } from './ui/dom.js';
 import { renderMistakes } from './ui/mistakes_view.js';
 import { renderHorizon, renderMetrics, renderVerdict } from './ui/results_view.js';
 
 /** What automation (and the tests) can read: `window.rnnlabLab`. */
 export interface LabHook {
   settings: LabSettings;
-  /** 'idle' | 'training' | 'paused' | 'done' | 'stopped' | 'error' */
+  /** 'loading' (until the data is in) | 'idle' | 'training' | 'paused' | 'done' | 'stopped' | 'error' */
   state: string;
   results: CompareResults | null;
   /** Tutorial mode: the scores of "done right" and "with the mistakes". */
@@ -650,6 +650,7 @@ function wire(): void {
   });
   byId('forecast-model').addEventListener('change', drawForecast);
   byId('alone').addEventListener('click', () => void measureAlone());
+  overflowHint(byId('mistakes-table'), byId('mistakes-note'));
   byId('zoom-in').addEventListener('click', () => forecastChart.zoom(0.5));
   byId('zoom-out').addEventListener('click', () => forecastChart.zoom(2));
   byId('zoom-reset').addEventListener('click', () => forecastChart.resetZoom());
@@ -709,6 +710,7 @@ async function start(): Promise<void> {
   } catch (e) {
     showError(dataError, e instanceof Error ? e.message : String(e));
   }
+  hook.state = 'idle';
   status.textContent = 'Ready. Press Train.';
 }
 

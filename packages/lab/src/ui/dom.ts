@@ -27,3 +27,12 @@ export function download(name: string, data: Uint8Array | string, type: string):
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/** Shows `note` only while `box` is wider than the screen lets it be, so columns out of sight are never a surprise. */
+export function overflowHint(box: HTMLElement, note: HTMLElement): void {
+  const update = () => {
+    note.hidden = box.scrollWidth <= box.clientWidth + 1;
+  };
+  new ResizeObserver(update).observe(box);
+  update();
+}

@@ -3,7 +3,7 @@
  * verdict as `rnnlab compare` prints): one row per model ensemble and baseline, ranked by test MAE.
  */
 import type { CompareResults, ResultRow } from 'rnnlab/forecast';
-import { el } from './dom.js';
+import { el, overflowHint } from './dom.js';
 
 const fixed = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 const pValue = (p: number | undefined) =>
@@ -72,9 +72,12 @@ export function renderMetrics(root: HTMLElement, r: CompareResults): void {
     (r.extrapolation && r.extrapolation.share > 0
       ? ` ${percent(r.extrapolation.share)} of test targets lie outside the training range (${fixed(r.extrapolation.trainMin)}–${fixed(r.extrapolation.trainMax)}): tanh networks on price targets cannot reach them; try the log-return target.`
       : '');
+  const note = el('p', { class: 'scroll-note' }, [
+    '↔ The table is wider than the screen: scroll it sideways.',
+  ]);
   root.replaceChildren(
     el('p', { class: 'hint' }, [about]),
-    el('p', { class: 'scroll-note' }, ['The table is wider than the screen: scroll it sideways.']),
+    note,
     el('table', {}, [
       el('caption', {}, [`Ensembles and baselines ranked by test MAE (${r.unit})`]),
       el('thead', {}, [
@@ -90,6 +93,7 @@ export function renderMetrics(root: HTMLElement, r: CompareResults): void {
   root.tabIndex = 0;
   root.setAttribute('role', 'region');
   root.setAttribute('aria-label', 'Metrics table (scrolls sideways on small screens)');
+  overflowHint(root, note);
 }
 
 function directionMark(row: ResultRow): string {
