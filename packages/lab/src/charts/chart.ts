@@ -29,3 +29,10 @@ export const fitDateTicks: Plugin<'line'> = {
     if (x?.ticks) x.ticks.maxTicksLimit = Math.max(2, Math.min(8, Math.floor(chart.width / 110)));
   },
 };
+
+/** Options every line chart of the lab shares: fills its box (the box sets the height), tooltips per x value. */
+export const LINE_BASE = {
+  responsive: true,
+  maintainAspectRatio: false,
+  interaction: { mode: 'index', intersect: false },
+} as const;

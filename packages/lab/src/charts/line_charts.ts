@@ -4,7 +4,7 @@
  */
 import type { ChartDataset } from 'chart.js';
 import type { ModelKind } from 'rnnlab/forecast';
-import { Chart, fitDateTicks, setAxisTitle } from './chart.js';
+import { Chart, fitDateTicks, LINE_BASE, setAxisTitle } from './chart.js';
 import { ACTUAL_COLOR, MODEL_COLORS } from './palette.js';
 
 type Line = ChartDataset<'line', Array<number | null>>;
@@ -17,9 +17,7 @@ export class LossChart {
       type: 'line',
       data: { labels: [], datasets: [] },
       options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        interaction: { mode: 'index', intersect: false },
+        ...LINE_BASE,
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
         scales: {
           x: { title: { display: true, text: 'epoch' } },
@@ -88,9 +86,7 @@ export class ForecastChart {
       type: 'line',
       data: { labels: [], datasets: [] },
       options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        interaction: { mode: 'index', intersect: false },
+        ...LINE_BASE,
         plugins: {
           legend: {
             position: 'bottom',
