@@ -415,6 +415,16 @@ export function forwardLayer(s: LayerShape, buffers: LayerBuffers): void {
   }
 }
 
+/** Same contract as ../recurrent.ts layerInferenceFloats: the reference runs its forward in the scratch. */
+export function layerInferenceFloats(s: LayerShape): number {
+  return layerWorkspaceFloats(s);
+}
+
+/** Same contract as ../recurrent.ts inferLayer (the forward, its saved arrays written to the scratch). */
+export function inferLayer(s: LayerShape, buffers: LayerBuffers): void {
+  forwardLayer(s, buffers);
+}
+
 /** Adds a float64 sum into a float32 gradient buffer (0 = absent: skipped). */
 function addInto(ptr: number, sum: Float64Array): void {
   if (!ptr) return;
