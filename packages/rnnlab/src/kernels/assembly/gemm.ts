@@ -8,7 +8,7 @@
  * in registers and streams both packs linearly: MR = 6 in the relaxed-SIMD build (12 accumulators, 2 B vectors and
  * one broadcast fill the 15 xmm registers V8 allocates), 5 in the plain one (its multiply-then-add needs a
  * temporary). Per k step that is 12 (10) multiply-adds for 8 (7) loads, against 8 for 6 in a 4×8 tile: ~54 GFLOP/s
- * in L1 here instead of ~48 fused, ~50 instead of ~42 unfused. 4–5 rows left in a block take a 4×8 tile; the last
+ * in L1 here instead of ~48 fused, ~50 instead of ~42 unfused. 4–5 rows left in a block take a 4×8 (5×8) tile; the last
  * 1–3 rows (all of A when M < 4, as in a batch-1 recurrence step) go to row-tail kernels (1×24, 2×16, 3×8 and
  * narrower) that read A in place, so they neither pack A nor compute on padding rows. Column tails compute on the
  * zero padding of the last B panel and store only the valid part.
@@ -164,7 +164,7 @@ function packA(mr: i32, rows: i32, kc: i32, a: usize, rsB: usize, ksB: usize, ap
     }
     let k0 = 0;
     if (ksB === 4) {
-      // nn: rows 0–3 as transposed 4×4 blocks (4 rows × 4 consecutive k).
+      // nn: rows 0–3 as transposed 4×4 blocks (4 rows × 4 consecutive k); rows 4 and 5 interleaved 4 k at a time.
       let src = base;
       let dst = ap;
       for (; k0 + 4 <= kc; k0 += 4, src += 16, dst += kStep << 2) {
@@ -176,11 +176,27 @@ function packA(mr: i32, rows: i32, kc: i32, a: usize, rsB: usize, ksB: usize, ap
           dst,
           kStep,
         );
+        if (mr === 5) {
+          const v = v128.load(src + 4 * rsB);
+          v128.store32_lane(dst + 16, v, 0);
+          v128.store32_lane(dst + kStep + 16, v, 1);
+          v128.store32_lane(dst + 2 * kStep + 16, v, 2);
+          v128.store32_lane(dst + 3 * kStep + 16, v, 3);
+        } else if (mr === 6) {
+          const v4 = v128.load(src + 4 * rsB);
+          const v5 = v128.load(src + 5 * rsB);
+          const lo = i32x4.shuffle(v4, v5, 0, 4, 1, 5);
+          const hi = i32x4.shuffle(v4, v5, 2, 6, 3, 7);
+          v128.store64_lane(dst + 16, lo, 0);
+          v128.store64_lane(dst + kStep + 16, lo, 1);
+          v128.store64_lane(dst + 2 * kStep + 16, hi, 0);
+          v128.store64_lane(dst + 3 * kStep + 16, hi, 1);
+        }
       }
     }
-    // The rest element by element: rows 0–3 from k0, rows 4.. from 0.
+    // The rest element by element, from k0 (every row, when A is read with ksB = 4; else all of it).
     for (let r = 0; r < mr; r++) {
-      const from = r < 4 ? k0 : 0;
+      const from = k0;
       let dst = ap + ((<usize>r) << 2) + <usize>from * kStep;
       let src = base + <usize>r * rsB + <usize>from * ksB;
       for (let k = from; k < kc; k++, src += ksB, dst += kStep) store<f32>(dst, load<f32>(src));
@@ -852,7 +868,7 @@ function outer(M: i32, N: i32, a: usize, rsB: usize, b: usize, c: usize, ldcB: u
 /**
  * C (M,N) (+)= op(A)·B over one k block of length kc. A's element (i,k) is at a + i·rsB + k·ksB (bytes);
  * B is packed in panels `psB` bytes apart. MC rows of A at a time are packed into APACK as MR-row panels (and one
- * 4-row panel when 4–5 rows are left); the last 1–3 rows of each block go to the tail kernels.
+ * 4- or 5-row panel when 4–5 rows are left); the last 1–3 rows of each block go to the tail kernels.
  */
 function macro(
   M: i32,
@@ -871,12 +887,13 @@ function macro(
   for (let ic = 0; ic < M; ic += MC) {
     const mc = min(MC, M - ic);
     const mr = mc - (mc % MR);
-    const m4 = mc - mr >= 4 ? 4 : 0;
+    // 4–5 rows left: one 4×8 tile, or (relaxed build) a 5×8 one for 5.
+    const mx = mc - mr >= 5 && MR === 6 ? 5 : mc - mr >= 4 ? 4 : 0;
     const block = a + <usize>ic * rsB;
     if (mr > 0) packA(MR, mr, kc, block, rsB, ksB, APACK);
-    const ap4 = APACK + <usize>(mr / MR) * apStride;
-    if (m4 > 0) packA(4, 4, kc, block + <usize>mr * rsB, rsB, ksB, ap4);
-    if (mr + m4 > 0) {
+    const apx = APACK + <usize>(mr / MR) * apStride;
+    if (mx > 0) packA(mx, mx, kc, block + <usize>mr * rsB, rsB, ksB, apx);
+    if (mr + mx > 0) {
       let pb = bp;
       for (let j = 0; j < N; j += 8) {
         const cj = c + ((<usize>j) << 2) + <usize>ic * ldcB;
@@ -886,11 +903,12 @@ function macro(
           else micro5(kc, ap, pb, cj + <usize>i * ldcB, ldcB, N - j, acc);
           ap += apStride;
         }
-        if (m4 > 0) micro(kc, ap4, pb, cj + <usize>mr * ldcB, ldcB, N - j, acc);
+        if (mx === 5) micro5(kc, apx, pb, cj + <usize>mr * ldcB, ldcB, N - j, acc);
+        else if (mx === 4) micro(kc, apx, pb, cj + <usize>mr * ldcB, ldcB, N - j, acc);
         pb += psB;
       }
     }
-    const done = mr + m4;
+    const done = mr + mx;
     if (mc > done) {
       const i = ic + done;
       tail(mc - done, N, kc, a + <usize>i * rsB, rsB, ksB, bp, psB, c + <usize>i * ldcB, ldcB, acc);

@@ -16,7 +16,7 @@ import { lanes, ld, sigmoid_rows, st, tanh_rows } from './activations';
 import { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, pack_bt, packed_floats } from './gemm';
 import { hidden_weight_grad } from './grads';
 import { INFER_CHUNK_ROWS, inferRows, projectStep } from './infer';
-import { add_rows, al4, colsum_acc, copy_rows, sum2 } from './rows';
+import { add_rows, al4, colsum_acc2, copy_rows, sum2 } from './rows';
 
 function hOut(H: i32, P: i32): i32 {
   return P > 0 ? P : H;
@@ -369,8 +369,7 @@ export function lstm_backward(
   const TB = T * B;
   if (gWIh !== 0) gemm_tn(G, I, TB, dG, G, x, I, gWIh, I, true);
   hidden_weight_grad(T, B, G, Ho, dG, hs, reverse, h0zero, gWHh);
-  colsum_acc(TB, G, dG, G, gBIh);
-  colsum_acc(TB, G, dG, G, gBHh);
+  colsum_acc2(TB, G, dG, G, gBIh, gBHh);
   if (P > 0 && gWHr !== 0) gemm_tn(P, H, TB, dhAll, P, m, H, gWHr, H, true);
   if (dX !== 0) gemm_nn(TB, I, G, dG, G, wIh, I, dX, I, accDx);
 }

@@ -12,7 +12,7 @@ import { lanes, ld, relu4, st, tanh4 } from './activations';
 import { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, pack_bt, packed_floats } from './gemm';
 import { hidden_weight_grad } from './grads';
 import { INFER_CHUNK_ROWS, inferRows, projectStep } from './infer';
-import { add_rows, al4, colsum_acc, copy_rows, sum2 } from './rows';
+import { add_rows, al4, colsum_acc2, copy_rows, sum2 } from './rows';
 
 /** Floats of scratch rnn_forward / rnn_backward need. */
 export function rnn_scratch_floats(T: i32, B: i32, I: i32, H: i32): i32 {
@@ -214,7 +214,6 @@ export function rnn_backward(
   const TB = T * B;
   if (gWIh !== 0) gemm_tn(H, I, TB, dG, H, x, I, gWIh, I, true);
   hidden_weight_grad(T, B, H, H, dG, hs, reverse, h0zero, gWHh);
-  colsum_acc(TB, H, dG, H, gBIh);
-  colsum_acc(TB, H, dG, H, gBHh);
+  colsum_acc2(TB, H, dG, H, gBIh, gBHh);
   if (dX !== 0) gemm_nn(TB, I, H, dG, H, wIh, I, dX, I, accDx);
 }
