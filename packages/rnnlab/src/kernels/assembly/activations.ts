@@ -50,7 +50,8 @@ export function exp4(x: v128): v128 {
 /** 1 / (1 + e^-x) per lane. */
 export function sigmoid4(x: v128): v128 {
   const one = f32x4.splat(1);
-  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+  // 0 - x rather than neg (one instruction in V8 instead of three); the sign of a zero does not reach the result.
+  return f32x4.div(one, f32x4.add(one, exp4(f32x4.sub(f32x4.splat(0), x))));
 }
 
 /** tanh(x) per lane: e/(e + 2) with e = expm1(2x) (2x clamped to [-20, 20], where tanh is ±1 in f32). */
