@@ -61,7 +61,7 @@ export interface KernelExports {
   ): void;
   /** Scratch floats of rnn_infer (no saved blocks; batch tiles of min(B, 16) rows). */
   rnn_infer_floats(B: I32, I: I32, H: I32): I32;
-  /** rnn_forward saving nothing (inference): the same out and hN bits. */
+  /** rnn_forward saving nothing (inference): the same out and hN bits; out batch-first (B,T,·) when bf. */
   rnn_infer(
     T: I32,
     B: I32,
@@ -77,6 +77,7 @@ export interface KernelExports {
     h0: Ptr,
     out: Ptr,
     ldo: I32,
+    bf: boolean,
     hN: Ptr,
     scratch: Ptr,
   ): void;
@@ -135,7 +136,7 @@ export interface KernelExports {
   ): void;
   /** Scratch floats of lstm_infer (no saved blocks; batch tiles of min(B, 16) rows). */
   lstm_infer_floats(B: I32, I: I32, H: I32, P: I32): I32;
-  /** lstm_forward saving nothing (inference): the same out, hN and cN bits. */
+  /** lstm_forward saving nothing (inference): the same out, hN and cN bits; out batch-first (B,T,·) when bf. */
   lstm_infer(
     T: I32,
     B: I32,
@@ -153,6 +154,7 @@ export interface KernelExports {
     c0: Ptr,
     out: Ptr,
     ldo: I32,
+    bf: boolean,
     hN: Ptr,
     cN: Ptr,
     scratch: Ptr,
@@ -214,7 +216,7 @@ export interface KernelExports {
   ): void;
   /** Scratch floats of gru_infer (no saved blocks; batch tiles of min(B, 16) rows). */
   gru_infer_floats(B: I32, I: I32, H: I32): I32;
-  /** gru_forward saving nothing (inference): the same out and hN bits. */
+  /** gru_forward saving nothing (inference): the same out and hN bits; out batch-first (B,T,·) when bf. */
   gru_infer(
     T: I32,
     B: I32,
@@ -229,6 +231,7 @@ export interface KernelExports {
     h0: Ptr,
     out: Ptr,
     ldo: I32,
+    bf: boolean,
     hN: Ptr,
     scratch: Ptr,
   ): void;
@@ -315,17 +318,17 @@ export const KERNEL_ARITY: { readonly [K in KernelName]: Parameters<KernelExport
   rnn_scratch_floats: 4,
   rnn_forward: 18,
   rnn_infer_floats: 3,
-  rnn_infer: 16,
+  rnn_infer: 17,
   rnn_backward: 22,
   lstm_scratch_floats: 5,
   lstm_forward: 24,
   lstm_infer_floats: 4,
-  lstm_infer: 19,
+  lstm_infer: 20,
   lstm_backward: 30,
   gru_scratch_floats: 4,
   gru_forward: 18,
   gru_infer_floats: 3,
-  gru_infer: 15,
+  gru_infer: 16,
   gru_backward: 23,
   adam_step: 14,
   sgd_step: 10,

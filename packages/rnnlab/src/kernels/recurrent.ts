@@ -101,7 +101,10 @@ interface DirectionForward {
 }
 
 /** Everything one direction's inference kernel reads and writes: the forward's value without saved blocks. */
-type DirectionInference = Omit<DirectionForward, 'saved'>;
+interface DirectionInference extends Omit<DirectionForward, 'saved'> {
+  /** out is batch-first (B,T,·) instead of time-major. */
+  outBatchFirst: boolean;
+}
 
 /** Everything one direction's backward kernel reads and writes. */
 interface DirectionBackward {
@@ -186,7 +189,12 @@ function directionForward(s: LayerShape, b: LayerBuffers, plan: WorkspacePlan, d
   };
 }
 
-function directionInference(s: LayerShape, b: LayerBuffers, d: number): DirectionInference {
+function directionInference(
+  s: LayerShape,
+  b: LayerBuffers,
+  d: number,
+  outBatchFirst: boolean,
+): DirectionInference {
   const hRows = s.B * stateSize(s);
   const cRows = s.B * s.hiddenSize;
   return {
@@ -199,6 +207,7 @@ function directionInference(s: LayerShape, b: LayerBuffers, d: number): Directio
     hN: blockAt(b.hN, d, hRows),
     cN: blockAt(b.cN, d, cRows),
     scratch: b.workspace,
+    outBatchFirst,
   };
 }
 
@@ -328,6 +337,7 @@ function lstmInfer(k: KernelDims, f: DirectionInference): void {
     f.c0,
     f.out.ptr,
     f.out.ld,
+    f.outBatchFirst,
     f.hN,
     f.cN,
     f.scratch,
@@ -350,6 +360,7 @@ function gruInfer(k: KernelDims, f: DirectionInference): void {
     f.h0,
     f.out.ptr,
     f.out.ld,
+    f.outBatchFirst,
     f.hN,
     f.scratch,
   );
@@ -372,6 +383,7 @@ function rnnInfer(k: KernelDims, relu: boolean, f: DirectionInference): void {
     f.h0,
     f.out.ptr,
     f.out.ld,
+    f.outBatchFirst,
     f.hN,
     f.scratch,
   );
@@ -502,13 +514,13 @@ export function layerInferenceFloats(s: LayerShape): number {
 
 /**
  * Forward for inference: writes out, hN, cN with the bits `forwardLayer` writes, saving nothing for a backward;
- * `b.workspace` is `layerInferenceFloats(s)` floats of scratch.
+ * `b.workspace` is `layerInferenceFloats(s)` floats of scratch. With `outBatchFirst`, out is (B,T,D·Hout).
  */
-export function inferLayer(s: LayerShape, b: LayerBuffers): void {
+export function inferLayer(s: LayerShape, b: LayerBuffers, outBatchFirst = false): void {
   checkLayer(s, b.params, 'params');
   const k = kernelDims(s);
   for (let d = 0; d < s.directions; d++) {
-    const f = directionInference(s, b, d);
+    const f = directionInference(s, b, d, outBatchFirst);
     if (s.mode === 'lstm') lstmInfer(k, f);
     else if (s.mode === 'gru') gruInfer(k, f);
     else rnnInfer(k, s.mode === 'rnn_relu', f);

@@ -2,7 +2,8 @@
  * The inference kernels (`inferLayer`, the forward that saves nothing for a backward) against the training forward
  * (`forwardLayer`): the same output and final states bit for bit, for every cell, with and without initial states,
  * projections, reverse directions, odd sizes, and batches of one tile (≤ 16 rows) and of several. Their scratch
- * does not grow with the sequence length, and a sample gets the same bits alone as inside a tiled batch.
+ * does not grow with the sequence length, a sample gets the same bits alone as inside a tiled batch, and a
+ * batch-first output holds the same bits in the other order.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -53,8 +54,12 @@ function randomLayer(s: LayerShape, seed: number, initial: boolean): Layer {
   };
 }
 
-/** out, hN, cN of one layer through forwardLayer (save) or inferLayer. */
-function run(l: Layer, infer: boolean): { out: Float32Array; hN: Float32Array; cN: Float32Array | null } {
+/** out, hN, cN of one layer through forwardLayer (save) or inferLayer (out batch-first with `bf`). */
+function run(
+  l: Layer,
+  infer: boolean,
+  bf = false,
+): { out: Float32Array; hN: Float32Array; cN: Float32Array | null } {
   const { s } = l;
   const Hout = s.projSize || s.hiddenSize;
   const lstm = s.mode === 'lstm';
@@ -78,7 +83,7 @@ function run(l: Layer, infer: boolean): { out: Float32Array; hN: Float32Array; c
       cN: lstm ? arena.zeros(s.directions * s.B * s.hiddenSize) : 0,
       workspace: arena.zeros(infer ? wasm.layerInferenceFloats(s) : wasm.layerWorkspaceFloats(s)),
     };
-    if (infer) wasm.inferLayer(s, buffers);
+    if (infer) wasm.inferLayer(s, buffers, bf);
     else wasm.forwardLayer(s, buffers);
     return {
       out: read(buffers.out, outFloats),
@@ -186,6 +191,32 @@ test('a tiled batch (53 rows: tiles of 16, 16, 16, 5) gives each sample the bits
       assertSameBits(one.out, rows(whole.out, s.T, 2 * Hout), `${mode} sample ${b} out`);
       assertSameBits(one.hN, rows(whole.hN, 2, Hout), `${mode} sample ${b} h_n`);
       if (one.cN) assertSameBits(one.cN, rows(whole.cN!, 2, s.hiddenSize), `${mode} sample ${b} c_n`);
+    }
+  }
+});
+
+test('inferLayer writes a batch-first output: the same bits, (B,T,·) instead of (T,B,·)', () => {
+  for (const [mode, P] of CELLS) {
+    for (const B of [1, 5, 21]) {
+      const s: LayerShape = {
+        mode,
+        T: 7,
+        B,
+        inputSize: 3,
+        hiddenSize: 6,
+        projSize: P,
+        directions: 2,
+        bias: true,
+      };
+      const l = randomLayer(s, 7 + B, true);
+      const timeMajor = run(l, false).out;
+      const F = 2 * (P || s.hiddenSize);
+      const want = new Float32Array(timeMajor.length);
+      for (let t = 0; t < s.T; t++) {
+        for (let b = 0; b < B; b++)
+          want.set(timeMajor.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * s.T + t) * F);
+      }
+      assertSameBits(run(l, true, true).out, want, `${mode}${P ? ` proj ${P}` : ''} B ${B} batch-first out`);
     }
   }
 });

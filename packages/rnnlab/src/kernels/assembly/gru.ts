@@ -224,7 +224,8 @@ export function gru_infer_floats(B: i32, I: i32, H: i32): i32 {
 
 /**
  * gru_forward without saving anything (inference): same arguments minus the saved blocks, scratch of
- * gru_infer_floats(B, I, H). Runs tiles of Bt rows through all T steps; out and hN get the bits gru_forward writes.
+ * gru_infer_floats(B, I, H), and out (T,B,·) or, with bf, batch-first (B,T,·). Runs tiles of Bt rows through all T
+ * steps; out and hN get the bits gru_forward writes.
  */
 export function gru_infer(
   T: i32,
@@ -240,6 +241,7 @@ export function gru_infer(
   h0: usize,
   out: usize,
   ldo: i32,
+  bf: bool,
   hN: usize,
   scratch: usize,
 ): void {
@@ -256,7 +258,9 @@ export function gru_infer(
   const hn = hRing + 2 * hSlot;
   prepare(I, H, wIh, wHh, bIh, bHh, packIh, packHh, bsum, bhn);
 
+  // Output row (t, b) at out + (t·B + b)·ldo floats, or out + (b·T + t)·ldo batch-first (bf).
   const ldoB = (<usize>ldo) << 2;
+  const outRow = bf ? <i32>T * ldo : ldo;
   for (let b0 = 0; b0 < B; b0 += Bt) {
     const R = min(Bt, B - b0);
     copy_rows(R, H, h0 === 0 ? 0 : h0 + ((<usize>(b0 * H)) << 2), H, hRing, H);
@@ -269,7 +273,8 @@ export function gru_infer(
       const gx = projectStep(s, T, B, R, b0, I, G, reverse, x, packIh, proj);
       if (s > 0 || h0 !== 0) gemm_nn_packed(R, G, H, hPrev, H, packHh, gh, G, false);
       else memory.fill(gh, 0, (<usize>(R * G)) << 2);
-      gateRows(R, H, gx, gh, bsum, bhn, hPrev, hn, hRing + cur * hSlot, out + row * ldoB, ldo);
+      const outT = out + (bf ? <usize>(b0 * T + t) : row) * ldoB;
+      gateRows(R, H, gx, gh, bsum, bhn, hPrev, hn, hRing + cur * hSlot, outT, outRow);
     }
     copy_rows(R, H, hRing + cur * hSlot, H, hN === 0 ? 0 : hN + ((<usize>(b0 * H)) << 2), H);
   }

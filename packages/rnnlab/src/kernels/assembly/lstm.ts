@@ -211,8 +211,8 @@ export function lstm_infer_floats(B: i32, I: i32, H: i32, P: i32): i32 {
 
 /**
  * lstm_forward without saving anything (inference): same arguments minus the saved blocks, scratch of
- * lstm_infer_floats(B, I, H, P). Runs tiles of Bt rows through all T steps; out, hN, cN get the bits lstm_forward
- * writes.
+ * lstm_infer_floats(B, I, H, P), and out (T,B,·) or, with bf, batch-first (B,T,·). Runs tiles of Bt rows through
+ * all T steps; out, hN, cN get the bits lstm_forward writes.
  */
 export function lstm_infer(
   T: i32,
@@ -231,6 +231,7 @@ export function lstm_infer(
   c0: usize,
   out: usize,
   ldo: i32,
+  bf: bool,
   hN: usize,
   cN: usize,
   scratch: usize,
@@ -254,7 +255,9 @@ export function lstm_infer(
   if (P > 0) pack_bt(H, P, wHr, H, packHr);
   sum2(G, bIh, bHh, bsum);
 
+  // Output row (t, b) at out + (t·B + b)·ldo floats, or out + (b·T + t)·ldo batch-first (bf).
   const ldoB = (<usize>ldo) << 2;
+  const outRow = bf ? <i32>T * ldo : ldo;
   for (let b0 = 0; b0 < B; b0 += Bt) {
     const R = min(Bt, B - b0);
     copy_rows(R, Ho, h0 === 0 ? 0 : h0 + ((<usize>(b0 * Ho)) << 2), Ho, hRing, Ho);
@@ -270,13 +273,13 @@ export function lstm_infer(
       const cCur = cRing + cur * cSlot;
       const gates = projectStep(s, T, B, R, b0, I, G, reverse, x, packIh, proj);
       if (s > 0 || h0 !== 0) gemm_nn_packed(R, G, Ho, hPrev, Ho, packHh, gates, G, true);
-      const outT = out + row * ldoB;
+      const outT = out + (bf ? <usize>(b0 * T + t) : row) * ldoB;
       if (P > 0) {
         cellRows(R, H, gates, bsum, cPrev, cCur, tc, m, m, H);
         gemm_nn_packed(R, P, H, m, H, packHr, hCur, P, false);
-        copy_rows(R, P, hCur, P, outT, ldo);
+        copy_rows(R, P, hCur, P, outT, outRow);
       } else {
-        cellRows(R, H, gates, bsum, cPrev, cCur, tc, hCur, outT, ldo);
+        cellRows(R, H, gates, bsum, cPrev, cCur, tc, hCur, outT, outRow);
       }
     }
     copy_rows(R, Ho, hRing + cur * hSlot, Ho, hN === 0 ? 0 : hN + ((<usize>(b0 * Ho)) << 2), Ho);

@@ -115,7 +115,8 @@ export function rnn_infer_floats(B: i32, I: i32, H: i32): i32 {
 
 /**
  * rnn_forward without saving anything (inference): same arguments minus the saved blocks, scratch of
- * rnn_infer_floats(B, I, H). Runs tiles of Bt rows through all T steps; out and hN get the bits rnn_forward writes.
+ * rnn_infer_floats(B, I, H), and out (T,B,·) or, with bf, batch-first (B,T,·). Runs tiles of Bt rows through all T
+ * steps; out and hN get the bits rnn_forward writes.
  */
 export function rnn_infer(
   T: i32,
@@ -132,6 +133,7 @@ export function rnn_infer(
   h0: usize,
   out: usize,
   ldo: i32,
+  bf: bool,
   hN: usize,
   scratch: usize,
 ): void {
@@ -146,7 +148,9 @@ export function rnn_infer(
   pack_bt(H, H, wHh, H, packHh);
   sum2(H, bIh, bHh, bsum);
 
+  // Output row (t, b) at out + (t·B + b)·ldo floats, or out + (b·T + t)·ldo batch-first (bf).
   const ldoB = (<usize>ldo) << 2;
+  const outRow = bf ? <i32>T * ldo : ldo;
   for (let b0 = 0; b0 < B; b0 += Bt) {
     const R = min(Bt, B - b0);
     copy_rows(R, H, h0 === 0 ? 0 : h0 + ((<usize>(b0 * H)) << 2), H, hRing, H);
@@ -158,7 +162,8 @@ export function rnn_infer(
       cur ^= 1;
       const pre = projectStep(s, T, B, R, b0, I, H, reverse, x, packIh, proj);
       if (s > 0 || h0 !== 0) gemm_nn_packed(R, H, H, hPrev, H, packHh, pre, H, true);
-      actRows(R, H, pre, bsum, hRing + cur * hSlot, out + row * ldoB, ldo, relu);
+      const outT = out + (bf ? <usize>(b0 * T + t) : row) * ldoB;
+      actRows(R, H, pre, bsum, hRing + cur * hSlot, outT, outRow, relu);
     }
     copy_rows(R, H, hRing + cur * hSlot, H, hN === 0 ? 0 : hN + ((<usize>(b0 * H)) << 2), H);
   }

@@ -421,8 +421,17 @@ export function layerInferenceFloats(s: LayerShape): number {
 }
 
 /** Same contract as ../recurrent.ts inferLayer (the forward, its saved arrays written to the scratch). */
-export function inferLayer(s: LayerShape, buffers: LayerBuffers): void {
+export function inferLayer(s: LayerShape, buffers: LayerBuffers, outBatchFirst = false): void {
   forwardLayer(s, buffers);
+  if (!outBatchFirst) return;
+  const { T, B } = s;
+  const F = s.directions * stateSize(s);
+  const out = f32view(buffers.out, T * B * F);
+  const timeMajor = Float32Array.from(out);
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++)
+      out.set(timeMajor.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
+  }
 }
 
 /** Adds a float64 sum into a float32 gradient buffer (0 = absent: skipped). */

@@ -171,7 +171,9 @@ export function recurrentStack(
     const saved = forwardStack(kernels, shapes, params, x, h0, c0, options, dims, owned, save);
     const combinedData = new Float32Array(outFloats + hFloats + cFloats); // [out | hN | cN]
     const last = saved.layers[dims.layers - 1].out;
-    copyToJs(last, combinedData.subarray(0, outFloats), outputBatchFirst ? [T, B, D * Hout] : null);
+    // The inference kernels write a batch-first output in place; the training forward's is swapped here.
+    const swap = outputBatchFirst && !writesBatchFirst(options, save) ? ([T, B, D * Hout] as Swap) : null;
+    copyToJs(last, combinedData.subarray(0, outFloats), swap);
     combinedData.set(f32view(saved.states, hFloats + cFloats), outFloats);
 
     const combined = fromOp(
@@ -240,7 +242,7 @@ function forwardStack(
       workspace,
     };
     if (save) kernels.forwardLayer(shapes[l], buffers);
-    else kernels.inferLayer(shapes[l], buffers);
+    else kernels.inferLayer(shapes[l], buffers, l === L - 1 && writesBatchFirst(options, save));
     layers.push(buffers);
     if (l < L - 1) {
       const mask = dropout ? dropoutMask(dims.outFloats, rate, options.generator ?? defaultGenerator) : null;
@@ -249,6 +251,11 @@ function forwardStack(
     }
   }
   return { dims, shapes, layers, masks, states };
+}
+
+/** Whether the last layer writes its output batch-first itself: only the inference kernels do. */
+function writesBatchFirst(options: StackOptions, save: boolean): boolean {
+  return !save && (options.outputBatchFirst ?? false);
 }
 
 /** The tensors whose gradients the backward returns (the op's inputs, in order). */
