@@ -158,7 +158,8 @@ function packA(mr: i32, rows: i32, kc: i32, a: usize, rsB: usize, ksB: usize, ap
       let dst = ap;
       for (let k = 0; k < kc; k++, src += ksB, dst += kStep) {
         v128.store(dst, v128.load(src));
-        for (let r = 4; r < mr; r++) store<f32>(dst + ((<usize>r) << 2), load<f32>(src + ((<usize>r) << 2)));
+        if (mr === 6) v128.store64_lane(dst + 16, v128.load64_zero(src + 16), 0);
+        else if (mr === 5) store<f32>(dst + 16, load<f32>(src + 16));
       }
       continue;
     }
