@@ -4,12 +4,15 @@
  *      H 64, 2 layers) and a larger size (B 64, T 64, I 256, H 256, 2 layers): ms and GFLOP/s.
  *   2. A full training step of the tutorial's four models (forward + Linear + MSE + backward + Adam): ms.
  *   3. The same layer with the plain-TypeScript reference kernels, for the speed-up of the WebAssembly path.
+ *   4. Inference: the tutorial's four models forward only (eval mode, under noGrad: the inference kernels, which
+ *      save nothing) over 1241 windows of 16 steps — the tutorial's window count — in batches of 1, 16 and 1241;
+ *      ms per pass over all windows (input from and output to host arrays, as a forecaster runs it) and GFLOP/s.
  * FLOPs count the matrix products only: forward 2·T·B·G·H·(I + H) per layer and direction; backward twice that.
  * Medians over repetitions; the machine is shared, so compare ratios measured in one run.
  */
 
 import { type ModelKind, SequenceRegressor } from '../src/forecast/models.js';
-import { manualSeed, nn, optim, randn } from '../src/index.js';
+import { manualSeed, nn, noGrad, optim, randn, tensor } from '../src/index.js';
 import { kernelBuild } from '../src/kernels/wasm.js';
 import { setRecurrentBackend } from '../src/nn/functional/recurrent.js';
 
@@ -80,6 +83,32 @@ function trainStep(kind: ModelKind): () => void {
   };
 }
 
+const WINDOWS = 1241;
+
+/** Forward FLOPs of one window (T 16, input 1, hidden 64, 2 layers) of a tutorial model: its recurrent layers. */
+function windowFlops(kind: ModelKind): number {
+  const G = kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
+  const D = kind === 'brnn' ? 2 : 1;
+  const [T, H] = [16, 64];
+  return D * (2 * T * G * H * (1 + H) + 2 * T * G * H * (D * H + H));
+}
+
+/** One pass of a tutorial model over WINDOWS windows (16 steps, 1 feature) in batches of `batch`, forward only. */
+function inferencePass(kind: ModelKind, batch: number): () => void {
+  manualSeed(0);
+  const m = new SequenceRegressor({ kind, hiddenSize: 64, numLayers: 2 });
+  m.eval();
+  const T = 16;
+  const x = Float32Array.from({ length: WINDOWS * T }, (_, i) => Math.sin(i / 7));
+  return () =>
+    noGrad(() => {
+      for (let i = 0; i < WINDOWS; i += batch) {
+        const n = Math.min(batch, WINDOWS - i);
+        m.forward(tensor(x.subarray(i * T, (i + n) * T), [n, T, 1])).data.slice();
+      }
+    });
+}
+
 const rows: string[][] = [['layer', 'size', 'ms fwd+bwd', 'GFLOP/s']];
 for (const s of SIZES) {
   for (const kind of ['rnn', 'lstm', 'gru'] as Kind[]) {
@@ -95,6 +124,19 @@ for (const s of SIZES) {
 const steps: string[][] = [['model', 'ms per training step (fwd+bwd+Adam), B16 T16 H64 L2']];
 for (const kind of ['drnn', 'brnn', 'lstm', 'gru'] as ModelKind[]) {
   steps.push([kind.toUpperCase(), time(trainStep(kind), 400).toFixed(3)]);
+}
+const inference: string[][] = [['model', `batch`, `ms (${WINDOWS} windows)`, 'µs/window', 'GFLOP/s']];
+for (const kind of ['drnn', 'brnn', 'lstm', 'gru'] as ModelKind[]) {
+  for (const batch of [1, 16, WINDOWS]) {
+    const ms = time(inferencePass(kind, batch), 30, 2);
+    inference.push([
+      kind.toUpperCase(),
+      String(batch),
+      ms.toFixed(2),
+      ((ms * 1e3) / WINDOWS).toFixed(1),
+      ((WINDOWS * windowFlops(kind)) / ms / 1e6).toFixed(1),
+    ]);
+  }
 }
 const tut = SIZES[0];
 const wasmMs = time(layerStep('lstm', tut), 300);
@@ -113,6 +155,10 @@ process.stdout.write(
 );
 print(rows);
 print(steps);
+process.stdout.write(
+  'Inference: forward only (eval, noGrad), T16 I1 H64 L2, input and output in host arrays\n',
+);
+print(inference);
 print([
   ['tutorial LSTM layer fwd+bwd', 'ms'],
   ['WebAssembly SIMD kernels', wasmMs.toFixed(3)],

@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark of the numeric kernels (single thread): GEMM GFLOP/s, one recurrent layer forward+backward
- * (wasm vs the readable reference), batch-1 inference (2-layer forward on one window), and the tutorial's 2-layer
- * LSTM training step. Prints medians.
+ * (wasm vs the readable reference), batch-1 inference (2-layer inference forward on one window), and the tutorial's
+ * 2-layer LSTM training step. Prints medians.
  *
  *   node dist/bench/kernels.js      (--quick skips the reference at the large shape, about 40 s of plain loops)
  *   --only=gemm,layers,batch1,tutorial runs just the named sections.
@@ -207,7 +207,8 @@ function benchLayers(referenceLarge: boolean): void {
 
 /**
  * Batch-1 inference: a 2-layer stack (T 16, B 1, H 64, input I then 64) forward only, the way a forecaster predicts
- * from one window. Reports µs per forward of the whole stack through layerForward (kernels plus its thin wrapper).
+ * from one window. Reports µs per forward of the whole stack through inferLayer (the inference kernels, which save
+ * nothing for a backward, plus their thin wrapper).
  */
 function benchBatch1(): void {
   console.log('\nBatch-1 forward (2 layers, T16, B1, H64, input I then 64): µs per forward, median');
@@ -227,13 +228,23 @@ function benchBatch1(): void {
       }));
       const layers = shapes.map(makeLayer);
       layers[1].x = layers[0].out;
-      const ws = shapes.map((s) => buffer(wasm.layerWorkspaceFloats(s)));
+      const ws = shapes.map((s) => buffer(wasm.layerInferenceFloats(s)));
       const inner = 20;
       const run = (): void => {
         for (let r = 0; r < inner; r++) {
           for (let k = 0; k < 2; k++) {
             const l = layers[k];
-            wasm.layerForward(l.s, l.x, l.params, 0, 0, l.out, l.hN, l.cN, ws[k]);
+            const b = {
+              input: l.x,
+              params: l.params,
+              h0: 0,
+              c0: 0,
+              out: l.out,
+              hN: l.hN,
+              cN: l.cN,
+              workspace: ws[k],
+            };
+            wasm.inferLayer(l.s, b);
           }
         }
       };

@@ -59,6 +59,28 @@ export interface KernelExports {
     hs: Ptr,
     scratch: Ptr,
   ): void;
+  /** Scratch floats of rnn_infer (no saved blocks; batch tiles of min(B, 16) rows). */
+  rnn_infer_floats(B: I32, I: I32, H: I32): I32;
+  /** rnn_forward saving nothing (inference): the same out and hN bits; out batch-first (B,T,·) when bf. */
+  rnn_infer(
+    T: I32,
+    B: I32,
+    I: I32,
+    H: I32,
+    relu: boolean,
+    reverse: boolean,
+    x: Ptr,
+    wIh: Ptr,
+    wHh: Ptr,
+    bIh: Ptr,
+    bHh: Ptr,
+    h0: Ptr,
+    out: Ptr,
+    ldo: I32,
+    bf: boolean,
+    hN: Ptr,
+    scratch: Ptr,
+  ): void;
   rnn_backward(
     T: I32,
     B: I32,
@@ -110,6 +132,31 @@ export interface KernelExports {
     cs: Ptr,
     tc: Ptr,
     m: Ptr,
+    scratch: Ptr,
+  ): void;
+  /** Scratch floats of lstm_infer (no saved blocks; batch tiles of min(B, 16) rows). */
+  lstm_infer_floats(B: I32, I: I32, H: I32, P: I32): I32;
+  /** lstm_forward saving nothing (inference): the same out, hN and cN bits; out batch-first (B,T,·) when bf. */
+  lstm_infer(
+    T: I32,
+    B: I32,
+    I: I32,
+    H: I32,
+    P: I32,
+    reverse: boolean,
+    x: Ptr,
+    wIh: Ptr,
+    wHh: Ptr,
+    bIh: Ptr,
+    bHh: Ptr,
+    wHr: Ptr,
+    h0: Ptr,
+    c0: Ptr,
+    out: Ptr,
+    ldo: I32,
+    bf: boolean,
+    hN: Ptr,
+    cN: Ptr,
     scratch: Ptr,
   ): void;
   lstm_backward(
@@ -165,6 +212,27 @@ export interface KernelExports {
     gates: Ptr,
     hs: Ptr,
     hn: Ptr,
+    scratch: Ptr,
+  ): void;
+  /** Scratch floats of gru_infer (no saved blocks; batch tiles of min(B, 16) rows). */
+  gru_infer_floats(B: I32, I: I32, H: I32): I32;
+  /** gru_forward saving nothing (inference): the same out and hN bits; out batch-first (B,T,·) when bf. */
+  gru_infer(
+    T: I32,
+    B: I32,
+    I: I32,
+    H: I32,
+    reverse: boolean,
+    x: Ptr,
+    wIh: Ptr,
+    wHh: Ptr,
+    bIh: Ptr,
+    bHh: Ptr,
+    h0: Ptr,
+    out: Ptr,
+    ldo: I32,
+    bf: boolean,
+    hN: Ptr,
     scratch: Ptr,
   ): void;
   gru_backward(
@@ -249,12 +317,18 @@ export const KERNEL_ARITY: { readonly [K in KernelName]: Parameters<KernelExport
   packed_floats: 2,
   rnn_scratch_floats: 4,
   rnn_forward: 18,
+  rnn_infer_floats: 3,
+  rnn_infer: 17,
   rnn_backward: 22,
   lstm_scratch_floats: 5,
   lstm_forward: 24,
+  lstm_infer_floats: 4,
+  lstm_infer: 20,
   lstm_backward: 30,
   gru_scratch_floats: 4,
   gru_forward: 18,
+  gru_infer_floats: 3,
+  gru_infer: 16,
   gru_backward: 23,
   adam_step: 14,
   sgd_step: 10,

@@ -48,7 +48,10 @@ export interface LayerBuffers {
   /** Written: final states hN (D,B,Hout) and cN (D,B,H) (LSTM; 0 otherwise). */
   hN: number;
   cN: number;
-  /** `layerWorkspaceFloats(shape)` floats: what forward saves for backward, then scratch. */
+  /**
+   * `layerWorkspaceFloats(shape)` floats: what forward saves for backward, then scratch. For an inference call
+   * (`inferLayer`, which saves nothing) `layerInferenceFloats(shape)` floats of scratch instead.
+   */
   workspace: number;
 }
 

@@ -39,6 +39,14 @@ function align(n: number): number {
 /** Bytes currently handed out (for leak checks). */
 export let allocatedBytes = 0;
 
+/** The most bytes handed out at once since the last `resetPeakAllocatedBytes()` (memory tests, benchmarks). */
+export let peakAllocatedBytes = 0;
+
+/** Starts a new peak measurement from the bytes handed out now. */
+export function resetPeakAllocatedBytes(): void {
+  peakAllocatedBytes = allocatedBytes;
+}
+
 /** Bytes of WebAssembly memory one block of `floats` f32 slots takes (aligned to 16). */
 export function blockBytes(floats: number): number {
   return align(Math.max(1, floats) * 4);
@@ -102,6 +110,7 @@ export function alloc(floats: number, zero = true): number {
   }
   sizes.set(ptr, bytes);
   allocatedBytes += bytes;
+  if (allocatedBytes > peakAllocatedBytes) peakAllocatedBytes = allocatedBytes;
   if (zero) new Float32Array(kernels.memory.buffer, ptr, bytes / 4).fill(0);
   return ptr;
 }

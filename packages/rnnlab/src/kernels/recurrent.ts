@@ -19,6 +19,10 @@
  *   dh/dc), overwritten by every forward and backward call.
  * Backward reads the initial state from hs/cs; of h0 it only uses whether it was 0 (then the zero slot's rows are
  * skipped in the dW_hh GEMM), so pass it the same h0 as the forward.
+ *
+ * `inferLayer` is the forward for inference: it saves nothing (its scratch holds the packed weights, one step's gates
+ * and two states of a tile of batch rows, overwritten by every call), runs large batches in tiles of 16 rows through
+ * all T steps, and writes out, hN and cN with exactly the bits `forwardLayer` writes.
  */
 import {
   checkLayer,
@@ -32,7 +36,13 @@ import {
 import { blockAt, f32At, roundUpToVector } from './pointer.js';
 import { kernels } from './wasm.js';
 
-export type { CellMode, DirectionParams, LayerBuffers, LayerGradBuffers, LayerShape } from './layer.js';
+export type {
+  CellMode,
+  DirectionParams,
+  LayerBuffers,
+  LayerGradBuffers,
+  LayerShape,
+} from './layer.js';
 
 /** The sizes every recurrent kernel takes first. */
 interface KernelDims {
@@ -88,6 +98,12 @@ interface DirectionForward {
   cN: number;
   saved: SavedActivations;
   scratch: number;
+}
+
+/** Everything one direction's inference kernel reads and writes: the forward's value without saved blocks. */
+interface DirectionInference extends Omit<DirectionForward, 'saved'> {
+  /** out is batch-first (B,T,·) instead of time-major. */
+  outBatchFirst: boolean;
 }
 
 /** Everything one direction's backward kernel reads and writes. */
@@ -170,6 +186,28 @@ function directionForward(s: LayerShape, b: LayerBuffers, plan: WorkspacePlan, d
     cN: blockAt(b.cN, d, cRows),
     saved: savedActivations(b.workspace, plan, d),
     scratch: scratchOf(s, b.workspace, plan),
+  };
+}
+
+function directionInference(
+  s: LayerShape,
+  b: LayerBuffers,
+  d: number,
+  outBatchFirst: boolean,
+): DirectionInference {
+  const hRows = s.B * stateSize(s);
+  const cRows = s.B * s.hiddenSize;
+  return {
+    reverse: d === 1,
+    x: b.input,
+    params: b.params[d],
+    h0: blockAt(b.h0, d, hRows),
+    c0: blockAt(b.c0, d, cRows),
+    out: columns(s, b.out, d),
+    hN: blockAt(b.hN, d, hRows),
+    cN: blockAt(b.cN, d, cRows),
+    scratch: b.workspace,
+    outBatchFirst,
   };
 }
 
@@ -276,6 +314,77 @@ function rnnForward(k: KernelDims, relu: boolean, f: DirectionForward): void {
     f.hN,
     saved.gates,
     saved.hs,
+    f.scratch,
+  );
+}
+
+function lstmInfer(k: KernelDims, f: DirectionInference): void {
+  const { params } = f;
+  kernels.lstm_infer(
+    k.T,
+    k.B,
+    k.I,
+    k.H,
+    k.P,
+    f.reverse,
+    f.x,
+    params.wIh,
+    params.wHh,
+    params.bIh,
+    params.bHh,
+    params.wHr,
+    f.h0,
+    f.c0,
+    f.out.ptr,
+    f.out.ld,
+    f.outBatchFirst,
+    f.hN,
+    f.cN,
+    f.scratch,
+  );
+}
+
+function gruInfer(k: KernelDims, f: DirectionInference): void {
+  const { params } = f;
+  kernels.gru_infer(
+    k.T,
+    k.B,
+    k.I,
+    k.H,
+    f.reverse,
+    f.x,
+    params.wIh,
+    params.wHh,
+    params.bIh,
+    params.bHh,
+    f.h0,
+    f.out.ptr,
+    f.out.ld,
+    f.outBatchFirst,
+    f.hN,
+    f.scratch,
+  );
+}
+
+function rnnInfer(k: KernelDims, relu: boolean, f: DirectionInference): void {
+  const { params } = f;
+  kernels.rnn_infer(
+    k.T,
+    k.B,
+    k.I,
+    k.H,
+    relu,
+    f.reverse,
+    f.x,
+    params.wIh,
+    params.wHh,
+    params.bIh,
+    params.bHh,
+    f.h0,
+    f.out.ptr,
+    f.out.ld,
+    f.outBatchFirst,
+    f.hN,
     f.scratch,
   );
 }
@@ -392,6 +501,29 @@ export function forwardLayer(s: LayerShape, b: LayerBuffers): void {
     if (s.mode === 'lstm') lstmForward(k, f);
     else if (s.mode === 'gru') gruForward(k, f);
     else rnnForward(k, s.mode === 'rnn_relu', f);
+  }
+}
+
+/** Floats of scratch one `inferLayer` call needs (shared by the directions, which run one after the other). */
+export function layerInferenceFloats(s: LayerShape): number {
+  const { B, inputSize: I, hiddenSize: H, projSize: P } = s;
+  if (s.mode === 'lstm') return kernels.lstm_infer_floats(B, I, H, P);
+  if (s.mode === 'gru') return kernels.gru_infer_floats(B, I, H);
+  return kernels.rnn_infer_floats(B, I, H);
+}
+
+/**
+ * Forward for inference: writes out, hN, cN with the bits `forwardLayer` writes, saving nothing for a backward;
+ * `b.workspace` is `layerInferenceFloats(s)` floats of scratch. With `outBatchFirst`, out is (B,T,D·Hout).
+ */
+export function inferLayer(s: LayerShape, b: LayerBuffers, outBatchFirst = false): void {
+  checkLayer(s, b.params, 'params');
+  const k = kernelDims(s);
+  for (let d = 0; d < s.directions; d++) {
+    const f = directionInference(s, b, d, outBatchFirst);
+    if (s.mode === 'lstm') lstmInfer(k, f);
+    else if (s.mode === 'gru') gruInfer(k, f);
+    else rnnInfer(k, s.mode === 'rnn_relu', f);
   }
 }
 

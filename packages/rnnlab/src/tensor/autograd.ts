@@ -37,11 +37,16 @@ export function fromOp(
   backward: (gradOut: Float32Array) => InputGrad[],
 ): Tensor {
   const out = new Tensor(data, shape);
-  if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
+  if (recordsGrad(inputs)) {
     out.requiresGrad = true;
     out.gradFn = { name, inputs, backward };
   }
   return out;
+}
+
+/** Whether `fromOp` records an op on `inputs`: grad mode is on and some input requires grad. */
+export function recordsGrad(inputs: readonly Tensor[]): boolean {
+  return isGradEnabled() && inputs.some((t) => t.requiresGrad);
 }
 
 /** The leaf's `.grad`, created as zeros (in WebAssembly memory for wasm-resident leaves) if it is null. */

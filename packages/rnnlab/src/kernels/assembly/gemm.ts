@@ -3,12 +3,15 @@
  * Row-major, leading dimensions in floats, byte pointers. Any M, N, K >= 1.
  *
  * B is packed into panels of 8 columns (`bp[panel][k][8]`, zero padded), either per call into a static buffer
- * (gemm_nn / gemm_tn) or once by the caller (pack_b / pack_bt, then gemm_nn_packed). Full 4-row groups of A are
- * packed per block into micro-panels (`ap[k][4]`) for the 4×8 micro-kernel, which keeps 8 f32x4 accumulators in
- * registers and streams both packs linearly. The last 1–3 rows of a block (all of A when M < 4, as in a batch-1
- * recurrence step) go to row-tail kernels (1×24, 2×16, 3×8 and narrower) that read A in place, so they neither
- * pack A nor compute on padding rows. Column tails compute on the zero padding of the last B panel and store only
- * the valid part.
+ * (gemm_nn / gemm_tn) or once by the caller (pack_b / pack_bt, then gemm_nn_packed). Full MR-row groups of A are
+ * packed per block into micro-panels (`ap[k][MR]`) for the MR×8 micro-kernel, which keeps 2·MR f32x4 accumulators
+ * in registers and streams both packs linearly: MR = 6 in the relaxed-SIMD build (12 accumulators, 2 B vectors and
+ * one broadcast fill the 15 xmm registers V8 allocates), 5 in the plain one (its multiply-then-add needs a
+ * temporary). Per k step that is 12 (10) multiply-adds for 8 (7) loads, against 8 for 6 in a 4×8 tile: ~54 GFLOP/s
+ * in L1 here instead of ~48 fused, ~50 instead of ~42 unfused. 4–5 rows left in a block take a 4×8 (5×8) tile; the last
+ * 1–3 rows (all of A when M < 4, as in a batch-1 recurrence step) go to row-tail kernels (1×24, 2×16, 3×8 and
+ * narrower) that read A in place, so they neither pack A nor compute on padding rows. Column tails compute on the
+ * zero padding of the last B panel and store only the valid part.
  *
  * Every kernel sums each C element over k in the same order (k = 0, 1, ... within a k block of KC, blocks added
  * into C in order), then adds the old C, so results are bitwise independent of M and of which kernel computes a
@@ -24,11 +27,15 @@ import { madd } from './simd';
 const KC: i32 = 256;
 /** n block of the per-call B packing buffer (multiple of 8). */
 const NC: i32 = 512;
-/** m block: MC × KC of packed A (64 KiB) stays in L2 across all panels of a k block. */
-const MC: i32 = 64;
+/** m block: MC × KC of packed A (60 KiB) stays in L2 across all panels of a k block (a multiple of 4, 5 and 6). */
+const MC: i32 = 60;
+/** Rows of the main micro-kernel (see above). */
+const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 const PACK: usize = memory.data(KC * NC * 4, 16);
 const APACK: usize = memory.data(MC * KC * 4, 16);
 const TILE: usize = memory.data(4 * 8 * 4, 16);
+/** One MR×8 tile of a partial last panel, on its way to C. */
+const PANEL: usize = memory.data(6 * 8 * 4, 16);
 
 /** Packs rows [0,kc) × cols [0,nc) of B (row stride ldb floats) into 8-column panels, panel stride kc·8 floats. */
 function packRows(kc: i32, nc: i32, b: usize, ldb: i32, bp: usize, panelFloats: i32): void {
@@ -138,55 +145,256 @@ export function packed_floats(K: i32, N: i32): i32 {
 }
 
 /**
- * Packs rows [0,mc) × k [0,kc) of op(A) (element (i,k) at a + i·rsB + k·ksB bytes), mc a multiple of 4, into
- * 4-row micro-panels ap[i/4][k][4].
+ * Packs rows [0,rows) × k [0,kc) of op(A) (element (i,k) at a + i·rsB + k·ksB bytes), rows a multiple of mr
+ * (4 ≤ mr ≤ 6), into mr-row micro-panels ap[i/mr][k][mr].
  */
-function packA(mc: i32, kc: i32, a: usize, rsB: usize, ksB: usize, ap: usize): void {
-  for (let i = 0; i < mc; i += 4) {
+function packA(mr: i32, rows: i32, kc: i32, a: usize, rsB: usize, ksB: usize, ap: usize): void {
+  const kStep = (<usize>mr) << 2;
+  for (let i = 0; i < rows; i += mr, ap += <usize>kc * kStep) {
     const base = a + <usize>i * rsB;
     if (rsB === 4) {
-      // tn: the 4 rows of one k are adjacent.
+      // tn: the rows of one k are adjacent.
       let src = base;
-      for (let k = 0; k < kc; k++) {
-        v128.store(ap, v128.load(src));
-        src += ksB;
-        ap += 16;
+      let dst = ap;
+      for (let k = 0; k < kc; k++, src += ksB, dst += kStep) {
+        v128.store(dst, v128.load(src));
+        if (mr === 6) v128.store64_lane(dst + 16, v128.load64_zero(src + 16), 0);
+        else if (mr === 5) store<f32>(dst + 16, load<f32>(src + 16));
       }
       continue;
     }
     let k0 = 0;
     if (ksB === 4) {
-      // nn: transpose 4×4 blocks (4 rows × 4 consecutive k).
+      // nn: rows 0–3 as transposed 4×4 blocks (4 rows × 4 consecutive k); rows 4 and 5 interleaved 4 k at a time.
       let src = base;
-      for (; k0 + 4 <= kc; k0 += 4) {
+      let dst = ap;
+      for (; k0 + 4 <= kc; k0 += 4, src += 16, dst += kStep << 2) {
         transpose4(
           v128.load(src),
           v128.load(src + rsB),
           v128.load(src + 2 * rsB),
           v128.load(src + 3 * rsB),
-          ap,
-          16,
+          dst,
+          kStep,
         );
-        src += 16;
-        ap += 64;
+        if (mr === 5) {
+          const v = v128.load(src + 4 * rsB);
+          v128.store32_lane(dst + 16, v, 0);
+          v128.store32_lane(dst + kStep + 16, v, 1);
+          v128.store32_lane(dst + 2 * kStep + 16, v, 2);
+          v128.store32_lane(dst + 3 * kStep + 16, v, 3);
+        } else if (mr === 6) {
+          const v4 = v128.load(src + 4 * rsB);
+          const v5 = v128.load(src + 5 * rsB);
+          const lo = i32x4.shuffle(v4, v5, 0, 4, 1, 5);
+          const hi = i32x4.shuffle(v4, v5, 2, 6, 3, 7);
+          v128.store64_lane(dst + 16, lo, 0);
+          v128.store64_lane(dst + kStep + 16, lo, 1);
+          v128.store64_lane(dst + 2 * kStep + 16, hi, 0);
+          v128.store64_lane(dst + 3 * kStep + 16, hi, 1);
+        }
       }
     }
-    for (let r = 0; r < 4; r++) {
-      let dst = ap + ((<usize>r) << 2);
-      let src = base + <usize>r * rsB + <usize>k0 * ksB;
-      for (let k = k0; k < kc; k++) {
-        store<f32>(dst, load<f32>(src));
-        src += ksB;
-        dst += 16;
-      }
+    // The rest element by element, from k0 (every row, when A is read with ksB = 4; else all of it).
+    for (let r = 0; r < mr; r++) {
+      const from = k0;
+      let dst = ap + ((<usize>r) << 2) + <usize>from * kStep;
+      let src = base + <usize>r * rsB + <usize>from * ksB;
+      for (let k = from; k < kc; k++, src += ksB, dst += kStep) store<f32>(dst, load<f32>(src));
     }
-    ap += (<usize>(kc - k0)) << 4;
+  }
+}
+
+/*
+ * The MR×8 kernels keep every register busy in the k loop, so their stores are kept simple: whole 8-column tiles
+ * store (or add into) C directly; a partial last panel goes through PANEL and panelOut. (put8 per row after the
+ * loop, as the 4×8 kernel does, makes V8 spill accumulators inside the loop and halves the speed.)
+ */
+
+/** C rows [0,rows) (+)= the tile in PANEL (8 floats a row), only the first `cols` columns. */
+function panelOut(c: usize, ldcB: usize, rows: i32, cols: i32, acc: bool): void {
+  for (let r = 0; r < rows; r++) {
+    const t = PANEL + ((<usize>r) << 5);
+    put8(c + <usize>r * ldcB, v128.load(t), v128.load(t, 16), cols, acc);
   }
 }
 
 /**
- * 4×8 tile: C[0..4)[0..cols) (+)= Σ_k ap[k][r]·bp[k][0..8), in eight f32x4 accumulators. (Unrolling k makes V8
- * hoist every load of the block and spill.)
+ * 6×8 tile (the relaxed-SIMD build's main kernel): C[0..6)[0..cols) (+)= Σ_k ap[k][r]·bp[k][0..8), in twelve
+ * f32x4 accumulators.
+ */
+function micro6(kc: i32, ap: usize, bp: usize, c: usize, ldcB: usize, cols: i32, acc: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let c20 = c00;
+  let c21 = c00;
+  let c30 = c00;
+  let c31 = c00;
+  let c40 = c00;
+  let c41 = c00;
+  let c50 = c00;
+  let c51 = c00;
+  let b0: v128;
+  let b1: v128;
+  let x: v128;
+  const end = bp + ((<usize>kc) << 5);
+  while (bp < end) {
+    b0 = v128.load(bp);
+    b1 = v128.load(bp, 16);
+    x = v128.load32_splat(ap);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = v128.load32_splat(ap, 4);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = v128.load32_splat(ap, 8);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = v128.load32_splat(ap, 12);
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    x = v128.load32_splat(ap, 16);
+    c40 = madd(x, b0, c40);
+    c41 = madd(x, b1, c41);
+    x = v128.load32_splat(ap, 20);
+    c50 = madd(x, b0, c50);
+    c51 = madd(x, b1, c51);
+    ap += 24;
+    bp += 32;
+  }
+  const c1 = c + ldcB;
+  const c2 = c1 + ldcB;
+  const c3 = c2 + ldcB;
+  const c4 = c3 + ldcB;
+  const c5 = c4 + ldcB;
+  if (cols >= 8) {
+    if (acc) {
+      c00 = f32x4.add(c00, v128.load(c));
+      c01 = f32x4.add(c01, v128.load(c, 16));
+      c10 = f32x4.add(c10, v128.load(c1));
+      c11 = f32x4.add(c11, v128.load(c1, 16));
+      c20 = f32x4.add(c20, v128.load(c2));
+      c21 = f32x4.add(c21, v128.load(c2, 16));
+      c30 = f32x4.add(c30, v128.load(c3));
+      c31 = f32x4.add(c31, v128.load(c3, 16));
+      c40 = f32x4.add(c40, v128.load(c4));
+      c41 = f32x4.add(c41, v128.load(c4, 16));
+      c50 = f32x4.add(c50, v128.load(c5));
+      c51 = f32x4.add(c51, v128.load(c5, 16));
+    }
+    v128.store(c, c00);
+    v128.store(c, c01, 16);
+    v128.store(c1, c10);
+    v128.store(c1, c11, 16);
+    v128.store(c2, c20);
+    v128.store(c2, c21, 16);
+    v128.store(c3, c30);
+    v128.store(c3, c31, 16);
+    v128.store(c4, c40);
+    v128.store(c4, c41, 16);
+    v128.store(c5, c50);
+    v128.store(c5, c51, 16);
+    return;
+  }
+  v128.store(PANEL, c00);
+  v128.store(PANEL, c01, 16);
+  v128.store(PANEL, c10, 32);
+  v128.store(PANEL, c11, 48);
+  v128.store(PANEL, c20, 64);
+  v128.store(PANEL, c21, 80);
+  v128.store(PANEL, c30, 96);
+  v128.store(PANEL, c31, 112);
+  v128.store(PANEL, c40, 128);
+  v128.store(PANEL, c41, 144);
+  v128.store(PANEL, c50, 160);
+  v128.store(PANEL, c51, 176);
+  panelOut(c, ldcB, 6, cols, acc);
+}
+
+/** 5×8 tile (the plain build's main kernel), as micro6 with ten accumulators. */
+function micro5(kc: i32, ap: usize, bp: usize, c: usize, ldcB: usize, cols: i32, acc: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let c20 = c00;
+  let c21 = c00;
+  let c30 = c00;
+  let c31 = c00;
+  let c40 = c00;
+  let c41 = c00;
+  let b0: v128;
+  let b1: v128;
+  let x: v128;
+  const end = bp + ((<usize>kc) << 5);
+  while (bp < end) {
+    b0 = v128.load(bp);
+    b1 = v128.load(bp, 16);
+    x = v128.load32_splat(ap);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = v128.load32_splat(ap, 4);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = v128.load32_splat(ap, 8);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = v128.load32_splat(ap, 12);
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    x = v128.load32_splat(ap, 16);
+    c40 = madd(x, b0, c40);
+    c41 = madd(x, b1, c41);
+    ap += 20;
+    bp += 32;
+  }
+  const c1 = c + ldcB;
+  const c2 = c1 + ldcB;
+  const c3 = c2 + ldcB;
+  const c4 = c3 + ldcB;
+  if (cols >= 8) {
+    if (acc) {
+      c00 = f32x4.add(c00, v128.load(c));
+      c01 = f32x4.add(c01, v128.load(c, 16));
+      c10 = f32x4.add(c10, v128.load(c1));
+      c11 = f32x4.add(c11, v128.load(c1, 16));
+      c20 = f32x4.add(c20, v128.load(c2));
+      c21 = f32x4.add(c21, v128.load(c2, 16));
+      c30 = f32x4.add(c30, v128.load(c3));
+      c31 = f32x4.add(c31, v128.load(c3, 16));
+      c40 = f32x4.add(c40, v128.load(c4));
+      c41 = f32x4.add(c41, v128.load(c4, 16));
+    }
+    v128.store(c, c00);
+    v128.store(c, c01, 16);
+    v128.store(c1, c10);
+    v128.store(c1, c11, 16);
+    v128.store(c2, c20);
+    v128.store(c2, c21, 16);
+    v128.store(c3, c30);
+    v128.store(c3, c31, 16);
+    v128.store(c4, c40);
+    v128.store(c4, c41, 16);
+    return;
+  }
+  v128.store(PANEL, c00);
+  v128.store(PANEL, c01, 16);
+  v128.store(PANEL, c10, 32);
+  v128.store(PANEL, c11, 48);
+  v128.store(PANEL, c20, 64);
+  v128.store(PANEL, c21, 80);
+  v128.store(PANEL, c30, 96);
+  v128.store(PANEL, c31, 112);
+  v128.store(PANEL, c40, 128);
+  v128.store(PANEL, c41, 144);
+  panelOut(c, ldcB, 5, cols, acc);
+}
+
+/**
+ * 4×8 tile: C[0..4)[0..cols) (+)= Σ_k ap[k][r]·bp[k][0..8), in eight f32x4 accumulators (4–5 rows left after the
+ * MR-row panels of a block). (Unrolling k makes V8 hoist every load of the block and spill.)
  */
 function micro(kc: i32, ap: usize, bp: usize, c: usize, ldcB: usize, cols: i32, acc: bool): void {
   let c00 = f32x4.splat(0);
@@ -612,7 +820,7 @@ function columnProduct(
       let gB: usize = 16;
       let kaB = ksB;
       if (rsB !== 4) {
-        packA(groups << 2, kc, src, rsB, ksB, APACK);
+        packA(4, groups << 2, kc, src, rsB, ksB, APACK);
         src = APACK;
         gB = (<usize>kc) << 4;
         kaB = 16;
@@ -660,8 +868,8 @@ function outer(M: i32, N: i32, a: usize, rsB: usize, b: usize, c: usize, ldcB: u
 
 /**
  * C (M,N) (+)= op(A)·B over one k block of length kc. A's element (i,k) is at a + i·rsB + k·ksB (bytes);
- * B is packed in panels `psB` bytes apart. The full 4-row panels of MC rows of A at a time are packed into APACK;
- * the last 1–3 rows of each block go to the tail kernels.
+ * B is packed in panels `psB` bytes apart. MC rows of A at a time are packed into APACK as MR-row panels (and one
+ * 4- or 5-row panel when 4–5 rows are left); the last 1–3 rows of each block go to the tail kernels.
  */
 function macro(
   M: i32,
@@ -676,26 +884,35 @@ function macro(
   ldcB: usize,
   acc: bool,
 ): void {
-  const apStride = (<usize>kc) << 4;
+  const apStride = <usize>kc * <usize>(MR << 2);
   for (let ic = 0; ic < M; ic += MC) {
     const mc = min(MC, M - ic);
-    const m4 = mc & ~3;
-    if (m4 > 0) {
-      packA(m4, kc, a + <usize>ic * rsB, rsB, ksB, APACK);
+    const mr = mc - (mc % MR);
+    // 4–5 rows left: one 4×8 tile, or (relaxed build) a 5×8 one for 5.
+    const mx = mc - mr >= 5 && MR === 6 ? 5 : mc - mr >= 4 ? 4 : 0;
+    const block = a + <usize>ic * rsB;
+    if (mr > 0) packA(MR, mr, kc, block, rsB, ksB, APACK);
+    const apx = APACK + <usize>(mr / MR) * apStride;
+    if (mx > 0) packA(mx, mx, kc, block + <usize>mr * rsB, rsB, ksB, apx);
+    if (mr + mx > 0) {
       let pb = bp;
       for (let j = 0; j < N; j += 8) {
         const cj = c + ((<usize>j) << 2) + <usize>ic * ldcB;
         let ap = APACK;
-        for (let i = 0; i < m4; i += 4) {
-          micro(kc, ap, pb, cj + <usize>i * ldcB, ldcB, N - j, acc);
+        for (let i = 0; i < mr; i += MR) {
+          if (MR === 6) micro6(kc, ap, pb, cj + <usize>i * ldcB, ldcB, N - j, acc);
+          else micro5(kc, ap, pb, cj + <usize>i * ldcB, ldcB, N - j, acc);
           ap += apStride;
         }
+        if (mx === 5) micro5(kc, apx, pb, cj + <usize>mr * ldcB, ldcB, N - j, acc);
+        else if (mx === 4) micro(kc, apx, pb, cj + <usize>mr * ldcB, ldcB, N - j, acc);
         pb += psB;
       }
     }
-    if (mc > m4) {
-      const i = ic + m4;
-      tail(mc - m4, N, kc, a + <usize>i * rsB, rsB, ksB, bp, psB, c + <usize>i * ldcB, ldcB, acc);
+    const done = mr + mx;
+    if (mc > done) {
+      const i = ic + done;
+      tail(mc - done, N, kc, a + <usize>i * rsB, rsB, ksB, bp, psB, c + <usize>i * ldcB, ldcB, acc);
     }
   }
 }

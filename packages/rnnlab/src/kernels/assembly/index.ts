@@ -10,8 +10,8 @@ export function heapBase(): usize {
 
 export { exp_f32, sigmoid_f32, tanh_f32 } from './activations';
 export { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, pack_bt, packed_floats } from './gemm';
-export { gru_backward, gru_forward, gru_scratch_floats } from './gru';
-export { lstm_backward, lstm_forward, lstm_scratch_floats } from './lstm';
+export { gru_backward, gru_forward, gru_infer, gru_infer_floats, gru_scratch_floats } from './gru';
+export { lstm_backward, lstm_forward, lstm_infer, lstm_infer_floats, lstm_scratch_floats } from './lstm';
 export { adam_step, sgd_step } from './optim';
-export { rnn_backward, rnn_forward, rnn_scratch_floats } from './rnn';
+export { rnn_backward, rnn_forward, rnn_infer, rnn_infer_floats, rnn_scratch_floats } from './rnn';
 export { swap_leading } from './rows';

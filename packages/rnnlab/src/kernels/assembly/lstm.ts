@@ -9,11 +9,14 @@
  * tc (T,B,H) = tanh(c_t); m (T,B,H) = o·tanh(c_t) when P > 0.
  * Scratch (lstm_scratch_floats): forward W_ihᵀ, W_hhᵀ, W_hrᵀ panels and b_ih + b_hh; backward dG (T,B,4H),
  * W_hh and W_hr panels, dh, dc, dm, and dh for every step (T,B,P) when P > 0.
+ * lstm_infer is the forward without saving (infer.ts): batch tiles of Bt = inferRows(B) rows, the gates of a few steps
+ * and two slots of h and c at a time (lstm_infer_floats), the same arithmetic in the same order, so the same bits.
  */
-import { lanes, ld, sigmoid4, st, tanh4 } from './activations';
+import { lanes, ld, sigmoid_rows, st, tanh_rows } from './activations';
 import { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, pack_bt, packed_floats } from './gemm';
 import { hidden_weight_grad } from './grads';
-import { add_rows, al4, colsum_acc, copy_rows, sum2 } from './rows';
+import { INFER_CHUNK_ROWS, inferRows, projectStep } from './infer';
+import { add_rows, al4, colsum_acc2, copy_rows, sum2 } from './rows';
 
 function hOut(H: i32, P: i32): i32 {
   return P > 0 ? P : H;
@@ -34,34 +37,21 @@ export function lstm_scratch_floats(T: i32, B: i32, I: i32, H: i32, P: i32): i32
   return max(fwd, bwd);
 }
 
-/** Cell update over n floats of one row; g points at the i block, Hb = H in bytes; h_t goes to h and o. */
-function cellRange<T>(
-  n: i32,
-  g: usize,
-  Hb: usize,
-  bs: usize,
-  cPrev: usize,
-  c: usize,
-  tc: usize,
-  h: usize,
-  o: usize,
-): void {
+/** c_t = f·c_(t-1) + i·g over n floats of one row, gates activated (g points at the i block, Hb = H in bytes). */
+function cellRange<T>(n: i32, g: usize, Hb: usize, cPrev: usize, c: usize): void {
   const step = <usize>(lanes<T>() << 2);
   const end = g + ((<usize>n) << 2);
-  for (; g < end; g += step, bs += step, cPrev += step, c += step, tc += step, h += step, o += step) {
-    const ig = sigmoid4(f32x4.add(ld<T>(g), ld<T>(bs)));
-    const fg = sigmoid4(f32x4.add(ld<T>(g + Hb), ld<T>(bs + Hb)));
-    const gg = tanh4(f32x4.add(ld<T>(g + 2 * Hb), ld<T>(bs + 2 * Hb)));
-    const og = sigmoid4(f32x4.add(ld<T>(g + 3 * Hb), ld<T>(bs + 3 * Hb)));
-    const cv = f32x4.add(f32x4.mul(fg, ld<T>(cPrev)), f32x4.mul(ig, gg));
-    const tv = tanh4(cv);
-    const hv = f32x4.mul(og, tv);
-    st<T>(g, ig);
-    st<T>(g + Hb, fg);
-    st<T>(g + 2 * Hb, gg);
-    st<T>(g + 3 * Hb, og);
-    st<T>(c, cv);
-    st<T>(tc, tv);
+  for (; g < end; g += step, cPrev += step, c += step) {
+    st<T>(c, f32x4.add(f32x4.mul(ld<T>(g + Hb), ld<T>(cPrev)), f32x4.mul(ld<T>(g), ld<T>(g + 2 * Hb))));
+  }
+}
+
+/** h_t = o·tanh(c_t) over n floats of one row (og points at the o block), to h and o. */
+function outRange<T>(n: i32, og: usize, tc: usize, h: usize, o: usize): void {
+  const step = <usize>(lanes<T>() << 2);
+  const end = og + ((<usize>n) << 2);
+  for (; og < end; og += step, tc += step, h += step, o += step) {
+    const hv = f32x4.mul(ld<T>(og), ld<T>(tc));
     st<T>(h, hv);
     st<T>(o, hv);
   }
@@ -94,6 +84,48 @@ function cellBackRange<T>(
     st<T>(dG + 2 * Hb, f32x4.mul(f32x4.mul(dct, ig), f32x4.sub(one, f32x4.mul(gg, gg))));
     st<T>(dG + 3 * Hb, f32x4.mul(f32x4.mul(dmv, tv), f32x4.mul(og, f32x4.sub(one, og))));
     st<T>(dc, f32x4.mul(dct, fg));
+  }
+}
+
+/**
+ * The cell update of one step for R rows: g (R,4H) pre-activations without bias, activated in place; c_(t-1),
+ * c_t, tanh(c_t) and h_t (m_t with a projection) (R,H); h_t also to o (R rows, stride ldo floats).
+ */
+function cellRows(
+  R: i32,
+  H: i32,
+  g: usize,
+  bsum: usize,
+  cPrev: usize,
+  c: usize,
+  tc: usize,
+  h: usize,
+  o: usize,
+  ldo: i32,
+): void {
+  const Hb = (<usize>H) << 2;
+  const H4 = H & ~3;
+  const tail = (<usize>H4) << 2;
+  const ldoB = (<usize>ldo) << 2;
+  // One activation per pass over all rows (each keeps its constants in registers): [i|f], g, o; then c_t row by
+  // row, tanh(c_t), h_t row by row.
+  const G = 4 * H;
+  sigmoid_rows(R, 2 * H, g, G, bsum, g, G);
+  tanh_rows(R, H, g + 2 * Hb, G, bsum + 2 * Hb, g + 2 * Hb, G);
+  sigmoid_rows(R, H, g + 3 * Hb, G, bsum + 3 * Hb, g + 3 * Hb, G);
+  for (let b = 0; b < R; b++) {
+    const rg = g + <usize>b * (Hb << 2);
+    const rc = <usize>b * Hb;
+    cellRange<v128>(H4, rg, Hb, cPrev + rc, c + rc);
+    cellRange<f32>(H - H4, rg + tail, Hb, cPrev + rc + tail, c + rc + tail);
+  }
+  tanh_rows(1, R * H, c, R * H, 0, tc, R * H);
+  for (let b = 0; b < R; b++) {
+    const og = g + <usize>b * (Hb << 2) + 3 * Hb;
+    const rc = <usize>b * Hb;
+    const ro = o + <usize>b * ldoB;
+    outRange<v128>(H4, og, tc + rc, h + rc, ro);
+    outRange<f32>(H - H4, og + tail, tc + rc + tail, h + rc + tail, ro + tail);
   }
 }
 
@@ -142,9 +174,6 @@ export function lstm_forward(
   const hB = (<usize>(B * Ho)) << 2;
   const cB = (<usize>(B * H)) << 2;
   const gB = (<usize>(B * G)) << 2;
-  const Hb = (<usize>H) << 2;
-  const H4 = H & ~3;
-  const tail = (<usize>H4) << 2;
   copy_rows(B, Ho, h0, Ho, hs + (reverse ? <usize>T * hB : 0), Ho);
   copy_rows(B, H, c0, H, cs + (reverse ? <usize>T * cB : 0), H);
   for (let s = 0; s < T; s++) {
@@ -158,26 +187,9 @@ export function lstm_forward(
     const tct = tc + <usize>t * cB;
     // Without a projection the cell writes h_t straight into hs and out; with one it writes m_t.
     const hDst = P > 0 ? m + <usize>t * cB : hs + cur * hB;
-    for (let b = 0; b < B; b++) {
-      const rg = g + <usize>b * (Hb << 2);
-      const rc = <usize>b * Hb;
-      // With a projection, o repeats hDst (m_t) instead of writing out.
-      const o = P > 0 ? hDst + rc : out + ((<usize>(t * B + b) * <usize>ldo) << 2);
-      const hr = hDst + rc;
-      cellRange<v128>(H4, rg, Hb, bsum, cPrev + rc, cCur + rc, tct + rc, hr, o);
-      const rt = rc + tail;
-      cellRange<f32>(
-        H - H4,
-        rg + tail,
-        Hb,
-        bsum + tail,
-        cPrev + rt,
-        cCur + rt,
-        tct + rt,
-        hr + tail,
-        o + tail,
-      );
-    }
+    // With a projection, out gets h_t after the W_hr product below; the cell writes m_t twice instead.
+    const o = P > 0 ? hDst : out + ((<usize>(t * B) * <usize>ldo) << 2);
+    cellRows(B, H, g, bsum, cPrev, cCur, tct, hDst, o, P > 0 ? H : ldo);
     if (P > 0) {
       gemm_nn_packed(B, P, H, hDst, H, packHr, hs + cur * hB, P, false);
       copy_rows(B, P, hs + cur * hB, P, out + ((<usize>(t * B) * <usize>ldo) << 2), ldo);
@@ -186,6 +198,93 @@ export function lstm_forward(
   const last: usize = reverse ? 0 : <usize>T;
   copy_rows(B, Ho, hs + last * hB, Ho, hN, Ho);
   copy_rows(B, H, cs + last * cB, H, cN, H);
+}
+
+/** Floats of scratch lstm_infer needs. */
+export function lstm_infer_floats(B: i32, I: i32, H: i32, P: i32): i32 {
+  const G = 4 * H;
+  const Ho = hOut(H, P);
+  const Bt = inferRows(B);
+  const packs = al4(packed_floats(I, G)) + al4(packed_floats(Ho, G)) + al4(packed_floats(H, P)) + al4(G);
+  return packs + al4(INFER_CHUNK_ROWS * G) + 2 * al4(Bt * Ho) + 4 * al4(Bt * H);
+}
+
+/**
+ * lstm_forward without saving anything (inference): same arguments minus the saved blocks, scratch of
+ * lstm_infer_floats(B, I, H, P), and out (T,B,·) or, with bf, batch-first (B,T,·). Runs tiles of Bt rows through
+ * all T steps; out, hN, cN get the bits lstm_forward writes.
+ */
+export function lstm_infer(
+  T: i32,
+  B: i32,
+  I: i32,
+  H: i32,
+  P: i32,
+  reverse: bool,
+  x: usize,
+  wIh: usize,
+  wHh: usize,
+  bIh: usize,
+  bHh: usize,
+  wHr: usize,
+  h0: usize,
+  c0: usize,
+  out: usize,
+  ldo: i32,
+  bf: bool,
+  hN: usize,
+  cN: usize,
+  scratch: usize,
+): void {
+  const G = 4 * H;
+  const Ho = hOut(H, P);
+  const Bt = inferRows(B);
+  const packIh = scratch;
+  const packHh = packIh + ((<usize>al4(packed_floats(I, G))) << 2);
+  const packHr = packHh + ((<usize>al4(packed_floats(Ho, G))) << 2);
+  const bsum = packHr + ((<usize>al4(packed_floats(H, P))) << 2);
+  const proj = bsum + ((<usize>al4(G)) << 2);
+  const hSlot = (<usize>al4(Bt * Ho)) << 2;
+  const cSlot = (<usize>al4(Bt * H)) << 2;
+  const hRing = proj + ((<usize>al4(INFER_CHUNK_ROWS * G)) << 2);
+  const cRing = hRing + 2 * hSlot;
+  const tc = cRing + 2 * cSlot;
+  const m = tc + cSlot;
+  pack_bt(I, G, wIh, I, packIh);
+  pack_bt(Ho, G, wHh, Ho, packHh);
+  if (P > 0) pack_bt(H, P, wHr, H, packHr);
+  sum2(G, bIh, bHh, bsum);
+
+  // Output row (t, b) at out + (t·B + b)·ldo floats, or out + (b·T + t)·ldo batch-first (bf).
+  const ldoB = (<usize>ldo) << 2;
+  const outRow = bf ? <i32>T * ldo : ldo;
+  for (let b0 = 0; b0 < B; b0 += Bt) {
+    const R = min(Bt, B - b0);
+    copy_rows(R, Ho, h0 === 0 ? 0 : h0 + ((<usize>(b0 * Ho)) << 2), Ho, hRing, Ho);
+    copy_rows(R, H, c0 === 0 ? 0 : c0 + ((<usize>(b0 * H)) << 2), H, cRing, H);
+    let cur: usize = 0;
+    for (let s = 0; s < T; s++) {
+      const t = reverse ? T - 1 - s : s;
+      const row = <usize>(t * B + b0);
+      const hPrev = hRing + cur * hSlot;
+      const cPrev = cRing + cur * cSlot;
+      cur ^= 1;
+      const hCur = hRing + cur * hSlot;
+      const cCur = cRing + cur * cSlot;
+      const gates = projectStep(s, T, B, R, b0, I, G, reverse, x, packIh, proj);
+      if (s > 0 || h0 !== 0) gemm_nn_packed(R, G, Ho, hPrev, Ho, packHh, gates, G, true);
+      const outT = out + (bf ? <usize>(b0 * T + t) : row) * ldoB;
+      if (P > 0) {
+        cellRows(R, H, gates, bsum, cPrev, cCur, tc, m, m, H);
+        gemm_nn_packed(R, P, H, m, H, packHr, hCur, P, false);
+        copy_rows(R, P, hCur, P, outT, outRow);
+      } else {
+        cellRows(R, H, gates, bsum, cPrev, cCur, tc, hCur, outT, outRow);
+      }
+    }
+    copy_rows(R, Ho, hRing + cur * hSlot, Ho, hN === 0 ? 0 : hN + ((<usize>(b0 * Ho)) << 2), Ho);
+    copy_rows(R, H, cRing + cur * cSlot, H, cN === 0 ? 0 : cN + ((<usize>(b0 * H)) << 2), H);
+  }
 }
 
 /**
@@ -273,8 +372,7 @@ export function lstm_backward(
   const TB = T * B;
   if (gWIh !== 0) gemm_tn(G, I, TB, dG, G, x, I, gWIh, I, true);
   hidden_weight_grad(T, B, G, Ho, dG, hs, reverse, h0zero, gWHh);
-  colsum_acc(TB, G, dG, G, gBIh);
-  colsum_acc(TB, G, dG, G, gBHh);
+  colsum_acc2(TB, G, dG, G, gBIh, gBHh);
   if (P > 0 && gWHr !== 0) gemm_tn(P, H, TB, dhAll, P, m, H, gWHr, H, true);
   if (dX !== 0) gemm_nn(TB, I, G, dG, G, wIh, I, dX, I, accDx);
 }

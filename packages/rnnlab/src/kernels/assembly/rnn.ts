@@ -5,11 +5,14 @@
  * Saved by forward for backward: pre (T,B,H) pre-activations without bias; hs (T+1,B,H) hidden states in time
  * order (forward: slot 0 = h0, slot t+1 = h_t; reverse: slot t = h_t, slot T = h0).
  * Scratch (rnn_scratch_floats): forward W_ihᵀ, W_hhᵀ panels and b_ih + b_hh; backward dG (T,B,H), W_hh panels, dh.
+ * rnn_infer is the forward without saving (infer.ts): batch tiles of Bt = inferRows(B) rows, the pre-activations of a
+ * few steps and two slots of h at a time (rnn_infer_floats), the same arithmetic in the same order, so the same bits.
  */
 import { lanes, ld, relu4, st, tanh4 } from './activations';
 import { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, pack_bt, packed_floats } from './gemm';
 import { hidden_weight_grad } from './grads';
-import { add_rows, al4, colsum_acc, copy_rows, sum2 } from './rows';
+import { INFER_CHUNK_ROWS, inferRows, projectStep } from './infer';
+import { add_rows, al4, colsum_acc2, copy_rows, sum2 } from './rows';
 
 /** Floats of scratch rnn_forward / rnn_backward need. */
 export function rnn_scratch_floats(T: i32, B: i32, I: i32, H: i32): i32 {
@@ -44,6 +47,23 @@ function dactRange<T>(n: i32, dh: usize, h: usize, dg: usize, relu: bool): void 
   }
 }
 
+/**
+ * h = act(pre + bias) for R rows: pre and h (R,H); h also to o (R rows, stride ldo floats). (One activation per
+ * element, so unlike the LSTM and GRU cells this fused loop is not split into passes: inlined into the step loop,
+ * it keeps a batch-1 step cheapest.)
+ */
+function actRows(R: i32, H: i32, pre: usize, bsum: usize, h: usize, o: usize, ldo: i32, relu: bool): void {
+  const H4 = H & ~3;
+  const tail = (<usize>H4) << 2;
+  const ldoB = (<usize>ldo) << 2;
+  for (let b = 0; b < R; b++) {
+    const row = (<usize>(b * H)) << 2;
+    const ro = o + <usize>b * ldoB;
+    actRange<v128>(H4, pre + row, bsum, h + row, ro, relu);
+    actRange<f32>(H - H4, pre + row + tail, bsum + tail, h + row + tail, ro + tail, relu);
+  }
+}
+
 /** x (T,B,I), h0 (B,H) or 0 → out (T,B,·) with row stride ldo, hN (B,H); fills pre, hs. */
 export function rnn_forward(
   T: i32,
@@ -73,8 +93,6 @@ export function rnn_forward(
   sum2(H, bIh, bHh, bsum);
   gemm_nn_packed(T * B, H, I, x, I, packIh, pre, H, false);
   const stateB = (<usize>(B * H)) << 2;
-  const H4 = H & ~3;
-  const tail = (<usize>H4) << 2;
   copy_rows(B, H, h0, H, hs + (reverse ? <usize>T * stateB : 0), H);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
@@ -82,14 +100,73 @@ export function rnn_forward(
     const hCur = hs + <usize>(reverse ? t : t + 1) * stateB;
     const p = pre + <usize>t * stateB;
     if (s > 0 || h0 !== 0) gemm_nn_packed(B, H, H, hPrev, H, packHh, p, H, true);
-    for (let b = 0; b < B; b++) {
-      const row = (<usize>(b * H)) << 2;
-      const o = out + ((<usize>(t * B + b) * <usize>ldo) << 2);
-      actRange<v128>(H4, p + row, bsum, hCur + row, o, relu);
-      actRange<f32>(H - H4, p + row + tail, bsum + tail, hCur + row + tail, o + tail, relu);
-    }
+    actRows(B, H, p, bsum, hCur, out + ((<usize>(t * B) * <usize>ldo) << 2), ldo, relu);
   }
   copy_rows(B, H, hs + (reverse ? 0 : <usize>T * stateB), H, hN, H);
+}
+
+/** Floats of scratch rnn_infer needs. */
+export function rnn_infer_floats(B: i32, I: i32, H: i32): i32 {
+  const Bt = inferRows(B);
+  return (
+    al4(packed_floats(I, H)) + al4(packed_floats(H, H)) + al4(H) + al4(INFER_CHUNK_ROWS * H) + 2 * al4(Bt * H)
+  );
+}
+
+/**
+ * rnn_forward without saving anything (inference): same arguments minus the saved blocks, scratch of
+ * rnn_infer_floats(B, I, H), and out (T,B,·) or, with bf, batch-first (B,T,·). Runs tiles of Bt rows through all T
+ * steps; out and hN get the bits rnn_forward writes.
+ */
+export function rnn_infer(
+  T: i32,
+  B: i32,
+  I: i32,
+  H: i32,
+  relu: bool,
+  reverse: bool,
+  x: usize,
+  wIh: usize,
+  wHh: usize,
+  bIh: usize,
+  bHh: usize,
+  h0: usize,
+  out: usize,
+  ldo: i32,
+  bf: bool,
+  hN: usize,
+  scratch: usize,
+): void {
+  const Bt = inferRows(B);
+  const packIh = scratch;
+  const packHh = packIh + ((<usize>al4(packed_floats(I, H))) << 2);
+  const bsum = packHh + ((<usize>al4(packed_floats(H, H))) << 2);
+  const proj = bsum + ((<usize>al4(H)) << 2);
+  const hSlot = (<usize>al4(Bt * H)) << 2;
+  const hRing = proj + ((<usize>al4(INFER_CHUNK_ROWS * H)) << 2);
+  pack_bt(I, H, wIh, I, packIh);
+  pack_bt(H, H, wHh, H, packHh);
+  sum2(H, bIh, bHh, bsum);
+
+  // Output row (t, b) at out + (t·B + b)·ldo floats, or out + (b·T + t)·ldo batch-first (bf).
+  const ldoB = (<usize>ldo) << 2;
+  const outRow = bf ? <i32>T * ldo : ldo;
+  for (let b0 = 0; b0 < B; b0 += Bt) {
+    const R = min(Bt, B - b0);
+    copy_rows(R, H, h0 === 0 ? 0 : h0 + ((<usize>(b0 * H)) << 2), H, hRing, H);
+    let cur: usize = 0;
+    for (let s = 0; s < T; s++) {
+      const t = reverse ? T - 1 - s : s;
+      const row = <usize>(t * B + b0);
+      const hPrev = hRing + cur * hSlot;
+      cur ^= 1;
+      const pre = projectStep(s, T, B, R, b0, I, H, reverse, x, packIh, proj);
+      if (s > 0 || h0 !== 0) gemm_nn_packed(R, H, H, hPrev, H, packHh, pre, H, true);
+      const outT = out + (bf ? <usize>(b0 * T + t) : row) * ldoB;
+      actRows(R, H, pre, bsum, hRing + cur * hSlot, outT, outRow, relu);
+    }
+    copy_rows(R, H, hRing + cur * hSlot, H, hN === 0 ? 0 : hN + ((<usize>(b0 * H)) << 2), H);
+  }
 }
 
 /**
@@ -142,7 +219,6 @@ export function rnn_backward(
   const TB = T * B;
   if (gWIh !== 0) gemm_tn(H, I, TB, dG, H, x, I, gWIh, I, true);
   hidden_weight_grad(T, B, H, H, dG, hs, reverse, h0zero, gWHh);
-  colsum_acc(TB, H, dG, H, gBIh);
-  colsum_acc(TB, H, dG, H, gBHh);
+  colsum_acc2(TB, H, dG, H, gBIh, gBHh);
   if (dX !== 0) gemm_nn(TB, I, H, dG, H, wIh, I, dX, I, accDx);
 }

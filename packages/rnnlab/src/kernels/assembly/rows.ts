@@ -41,6 +41,34 @@ export function colsum_acc(R: i32, C: i32, src: usize, lds: i32, dst: usize): vo
   for (let r = 0; r < R; r++) add_rows(1, C, src + ((<usize>r * <usize>lds) << 2), C, dst, C);
 }
 
+/**
+ * colsum_acc into two buffers at once (b_ih and b_hh get the same gradient): each row is read once and added to
+ * both, row by row in the same order, so each gets the bits colsum_acc gives it. Nothing when dst1 is 0.
+ */
+export function colsum_acc2(R: i32, C: i32, src: usize, lds: i32, dst1: usize, dst2: usize): void {
+  if (dst1 === 0) return;
+  if (dst2 === 0) {
+    colsum_acc(R, C, src, lds, dst1);
+    return;
+  }
+  const C4 = (<usize>(C & ~3)) << 2;
+  const CB = (<usize>C) << 2;
+  const ldsB = (<usize>lds) << 2;
+  for (let r = 0; r < R; r++, src += ldsB) {
+    let o: usize = 0;
+    for (; o < C4; o += 16) {
+      const v = v128.load(src + o);
+      v128.store(dst1 + o, f32x4.add(v128.load(dst1 + o), v));
+      v128.store(dst2 + o, f32x4.add(v128.load(dst2 + o), v));
+    }
+    for (; o < CB; o += 4) {
+      const v = load<f32>(src + o);
+      store<f32>(dst1 + o, load<f32>(dst1 + o) + v);
+      store<f32>(dst2 + o, load<f32>(dst2 + o) + v);
+    }
+  }
+}
+
 /** dst (C) = (a ? a : 0) + (b ? b : 0), elementwise. */
 export function sum2(C: i32, a: usize, b: usize, dst: usize): void {
   copy_rows(1, C, a, C, dst, C);

@@ -415,6 +415,25 @@ export function forwardLayer(s: LayerShape, buffers: LayerBuffers): void {
   }
 }
 
+/** Same contract as ../recurrent.ts layerInferenceFloats: the reference runs its forward in the scratch. */
+export function layerInferenceFloats(s: LayerShape): number {
+  return layerWorkspaceFloats(s);
+}
+
+/** Same contract as ../recurrent.ts inferLayer (the forward, its saved arrays written to the scratch). */
+export function inferLayer(s: LayerShape, buffers: LayerBuffers, outBatchFirst = false): void {
+  forwardLayer(s, buffers);
+  if (!outBatchFirst) return;
+  const { T, B } = s;
+  const F = s.directions * stateSize(s);
+  const out = f32view(buffers.out, T * B * F);
+  const timeMajor = Float32Array.from(out);
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++)
+      out.set(timeMajor.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
+  }
+}
+
 /** Adds a float64 sum into a float32 gradient buffer (0 = absent: skipped). */
 function addInto(ptr: number, sum: Float64Array): void {
   if (!ptr) return;

@@ -7,7 +7,9 @@
  * module's input, initial states, outputs and their gradients cross between JavaScript and WebAssembly. The
  * forward's saved activations (one kernel workspace per layer, each layer's output, dropout masks) stay in
  * WebAssembly memory until the backward pass and are freed then (or when the graph is garbage-collected
- * without a backward, or at once if the forward fails).
+ * without a backward, or at once if the forward fails). When no graph is recorded (`noGrad`, or nothing requires
+ * grad) the layers run the inference kernels instead, which save nothing and give the same bits: one scratch block,
+ * the layers' outputs alternating between two blocks, all freed before the op returns.
  *
  * Shapes (L layers, D directions, Hout = projSize || H):
  *   x (T,B,I), or (B,T,I) with `inputBatchFirst`;  h0, hN (L·D,B,Hout);  c0, cN (L·D,B,H) (LSTM)
@@ -21,7 +23,14 @@ import { blockAt, f32At } from '../../kernels/pointer.js';
 import * as fast from '../../kernels/recurrent.js';
 import * as reference from '../../kernels/reference/recurrent.js';
 import { WasmBlocks } from '../../kernels/wasm_blocks.js';
-import { ACCUMULATED, ensureGrad, fromOp, type GradFn, type InputGrad } from '../../tensor/autograd.js';
+import {
+  ACCUMULATED,
+  ensureGrad,
+  fromOp,
+  type GradFn,
+  type InputGrad,
+  recordsGrad,
+} from '../../tensor/autograd.js';
 import { defaultGenerator, type Generator } from '../../tensor/random.js';
 import { numel } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -61,7 +70,10 @@ export function getRecurrentBackend(): RecurrentBackend {
 }
 
 /** What the stack needs of a kernel path (both implement it: recurrent.ts and reference/recurrent.ts). */
-type LayerKernels = Pick<typeof fast, 'layerWorkspaceFloats' | 'forwardLayer' | 'backwardLayer'>;
+type LayerKernels = Pick<
+  typeof fast,
+  'layerWorkspaceFloats' | 'forwardLayer' | 'backwardLayer' | 'layerInferenceFloats' | 'inferLayer'
+>;
 
 /** Sizes of a stack (all layers share mode, T, B, H, Hout and D; only layer 0's input size differs). */
 interface StackDims {
@@ -111,7 +123,10 @@ function stackDims(shapes: LayerShape[]): StackDims {
 interface SavedStack {
   dims: StackDims;
   shapes: LayerShape[];
-  /** Layer l's forward buffers: its input (x, or layer l−1's output after dropout), parameters, rows of the states, output, workspace. */
+  /**
+   * Layer l's forward buffers: its input (x, or layer l−1's output after dropout), parameters, rows of the states,
+   * output, workspace (the shared inference scratch when the forward saved nothing).
+   */
   layers: LayerBuffers[];
   /** The dropout mask applied to layer l's output before layer l+1 (null = none), for l < L−1. */
   masks: Array<Float32Array | null>;
@@ -138,17 +153,27 @@ export function recurrentStack(
   const dims = stackDims(shapes);
   const { T, B, D, H, Hout, outFloats, hFloats, cFloats } = dims;
   const outputBatchFirst = options.outputBatchFirst ?? false;
-  const paramTensors = params
-    .flat()
-    .flatMap((q) => [q.wIh, q.wHh, q.bIh, q.bHh, q.wHr].filter((t): t is Tensor => t !== null));
-  const graphInputs = [x, ...(h0 ? [h0] : []), ...(c0 ? [c0] : []), ...paramTensors];
+  // Plain loops: this runs on every call, and a batch-1 forward takes only tens of microseconds.
+  const paramTensors: Tensor[] = [];
+  for (const layer of params) {
+    for (const q of layer) {
+      for (const t of [q.wIh, q.wHh, q.bIh, q.bHh, q.wHr]) if (t !== null) paramTensors.push(t);
+    }
+  }
+  const graphInputs = [x];
+  if (h0) graphInputs.push(h0);
+  if (c0) graphInputs.push(c0);
+  for (const t of paramTensors) graphInputs.push(t);
 
   const owned = new WasmBlocks(); // the forward's saved buffers
   try {
-    const saved = forwardStack(kernels, shapes, params, x, h0, c0, options, dims, owned);
+    const save = recordsGrad(graphInputs);
+    const saved = forwardStack(kernels, shapes, params, x, h0, c0, options, dims, owned, save);
     const combinedData = new Float32Array(outFloats + hFloats + cFloats); // [out | hN | cN]
     const last = saved.layers[dims.layers - 1].out;
-    copyToJs(last, combinedData.subarray(0, outFloats), outputBatchFirst ? [T, B, D * Hout] : null);
+    // The inference kernels write a batch-first output in place; the training forward's is swapped here.
+    const swap = outputBatchFirst && !writesBatchFirst(options, save) ? ([T, B, D * Hout] as Swap) : null;
+    copyToJs(last, combinedData.subarray(0, outFloats), swap);
     combinedData.set(f32view(saved.states, hFloats + cFloats), outFloats);
 
     const combined = fromOp(
@@ -170,7 +195,11 @@ export function recurrentStack(
   }
 }
 
-/** Layer by layer: each layer's forward, then dropout on its output (in training) to make the next layer's input. */
+/**
+ * Layer by layer: each layer's forward, then dropout on its output (in training) to make the next layer's input.
+ * With `save` false (no backward will run) the layers run the inference kernels in one shared scratch block, and
+ * layer l writes its output over layer l−2's.
+ */
 function forwardStack(
   kernels: LayerKernels,
   shapes: LayerShape[],
@@ -181,6 +210,7 @@ function forwardStack(
   options: StackOptions,
   dims: StackDims,
   owned: WasmBlocks,
+  save: boolean,
 ): SavedStack {
   const { layers: L, T, B, inputSize } = dims;
   const input = inWasm(x, owned, options.inputBatchFirst ? [B, T, inputSize] : null);
@@ -192,12 +222,15 @@ function forwardStack(
   const rate = options.dropout ?? 0;
   const dropout = (options.training ?? false) && rate > 0 && L > 1;
 
+  let scratchFloats = 0;
+  if (!save) for (const s of shapes) scratchFloats = Math.max(scratchFloats, kernels.layerInferenceFloats(s));
+  const scratch = save ? 0 : owned.alloc(scratchFloats, false);
   const layers: LayerBuffers[] = [];
   const masks: Array<Float32Array | null> = [];
   let layerInput = input;
   for (let l = 0; l < L; l++) {
-    const workspace = owned.alloc(kernels.layerWorkspaceFloats(shapes[l]), false);
-    const out = owned.alloc(dims.outFloats, false);
+    const workspace = save ? owned.alloc(kernels.layerWorkspaceFloats(shapes[l]), false) : scratch;
+    const out = save || l < 2 ? owned.alloc(dims.outFloats, false) : layers[l - 2].out;
     const buffers: LayerBuffers = {
       input: layerInput,
       params: params[l].map(parameterPointers),
@@ -208,7 +241,8 @@ function forwardStack(
       cN: blockAt(cN, l, dims.layerCFloats),
       workspace,
     };
-    kernels.forwardLayer(shapes[l], buffers);
+    if (save) kernels.forwardLayer(shapes[l], buffers);
+    else kernels.inferLayer(shapes[l], buffers, l === L - 1 && writesBatchFirst(options, save));
     layers.push(buffers);
     if (l < L - 1) {
       const mask = dropout ? dropoutMask(dims.outFloats, rate, options.generator ?? defaultGenerator) : null;
@@ -217,6 +251,11 @@ function forwardStack(
     }
   }
   return { dims, shapes, layers, masks, states };
+}
+
+/** Whether the last layer writes its output batch-first itself: only the inference kernels do. */
+function writesBatchFirst(options: StackOptions, save: boolean): boolean {
+  return !save && (options.outputBatchFirst ?? false);
 }
 
 /** The tensors whose gradients the backward returns (the op's inputs, in order). */
