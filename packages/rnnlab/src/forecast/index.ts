@@ -15,6 +15,16 @@ export {
   decodeCheckpoint,
   encodeCheckpoint,
 } from './checkpoint.js';
+export {
+  checkThreads,
+  DataParallel,
+  MAX_THREADS,
+  type ReplicaHandle,
+  type ReplicaSetup,
+  type ReplicaThreads,
+  serveReplica,
+  sliceRows,
+} from './data_parallel.js';
 export * from './evaluation.js';
 export * from './export.js';
 export * from './intervals.js';

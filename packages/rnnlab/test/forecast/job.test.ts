@@ -29,7 +29,10 @@ describe('runModelJobAsync', () => {
     });
     assert.equal(calls, 2 * batches);
     assert.deepEqual(r.forecast, sync.forecast);
-    assert.deepEqual(r.history.map((h) => h.valLoss), sync.history.map((h) => h.valLoss));
+    assert.deepEqual(
+      r.history.map((h) => h.valLoss),
+      sync.history.map((h) => h.valLoss),
+    );
     assert.deepEqual(r.state['gru.weight_hh_l0'].data, sync.state['gru.weight_hh_l0'].data);
     // The hook's last forecast of the validation period is the run's own (forecasting in it changed nothing).
     assert.equal(valForecasts.length, 2);
