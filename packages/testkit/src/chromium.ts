@@ -1,9 +1,9 @@
 /**
  * What the Chromium tests share: Chromium (the binary inside the `@sparticuz/chromium` npm package, driven by
  * `playwright-core`), a local HTTP server on 127.0.0.1 that answers in-memory routes (pages, esbuild bundles, worker
- * scripts) and files under a few allowed folders, an esbuild bundler for page entries, and `openPage`, which loads a
- * page, waits for the `window.rnnlabResult` it sets, and fails on any console error or warning, page error, failed
- * request, HTTP error or request that leaves 127.0.0.1.
+ * scripts) and files under a few allowed folders, with extra headers where asked (e.g. for cross-origin isolation), an
+ * esbuild bundler for page entries, and `openPage`, which loads a page, waits for the `window.rnnlabResult` it sets,
+ * and fails on any console error or warning, page error, failed request, HTTP error or request that leaves 127.0.0.1.
  */
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
@@ -44,7 +44,23 @@ export interface SessionOptions {
   /** In-memory routes, asked first with the decoded path; undefined falls through to the files. */
   route(path: string): Served | undefined;
   viewport?: { width: number; height: number };
+  /**
+   * Extra response headers by path, e.g. CROSS_ORIGIN_ISOLATION for the pages (and their workers) that need
+   * `crossOriginIsolated` (SharedArrayBuffer); none by default.
+   */
+  headers?(path: string): Record<string, string> | undefined;
+  /**
+   * Launch Chromium without @sparticuz/chromium's `--disable-web-security`, which (besides relaxing CORS) keeps
+   * every page from being `crossOriginIsolated` whatever its headers say.
+   */
+  webSecurity?: boolean;
 }
+
+/** The headers that make a page cross-origin isolated (`crossOriginIsolated`, SharedArrayBuffer). */
+export const CROSS_ORIGIN_ISOLATION: Readonly<Record<string, string>> = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
 
 /** A running Chromium with one browser context and the local server its pages load from. */
 export interface Session {
@@ -67,7 +83,7 @@ export interface PageOutcome {
 async function serveFiles(req: IncomingMessage, res: ServerResponse, options: SessionOptions): Promise<void> {
   const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
   const send = (status: number, type: string, body: string | Uint8Array) => {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+    res.writeHead(status, { ...options.headers?.(path), 'content-type': type, 'cache-control': 'no-store' });
     res.end(body);
   };
   const routed = options.route(path);
@@ -132,7 +148,10 @@ export async function startSession(options: SessionOptions): Promise<Session | {
   let browser: Browser;
   try {
     const executablePath = await withExtractLock(() => chromium.executablePath());
-    browser = await playwright.launch({ executablePath, args: chromium.args, headless: true });
+    const args = options.webSecurity
+      ? chromium.args.filter((a) => a !== '--disable-web-security')
+      : chromium.args;
+    browser = await playwright.launch({ executablePath, args, headless: true });
   } catch (e) {
     return {
       skipReason: `Chromium from @sparticuz/chromium cannot start on this machine: ${String(e).slice(0, 400)}`,

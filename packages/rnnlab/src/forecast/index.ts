@@ -16,6 +16,16 @@ export {
   encodeCheckpoint,
   runCheckpointData,
 } from './checkpoint.js';
+export {
+  checkThreads,
+  DataParallel,
+  MAX_THREADS,
+  type ReplicaHandle,
+  type ReplicaSetup,
+  type ReplicaThreads,
+  serveReplica,
+  sliceRows,
+} from './data_parallel.js';
 export * from './evaluation.js';
 export * from './export.js';
 export * from './intervals.js';

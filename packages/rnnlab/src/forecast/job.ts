@@ -7,6 +7,7 @@
  */
 import { DataLoader } from '../data/loader.js';
 import { manualSeed } from '../tensor/random.js';
+import type { ReplicaThreads } from './data_parallel.js';
 import { type EvalSet, evalSet, windowInputs } from './evaluation.js';
 import { type ModelConfig, type ModelKind, SequenceRegressor } from './models.js';
 import { predictLast, predictRecursive } from './predict.js';
@@ -19,6 +20,11 @@ export interface TrainConfig {
   batchSize: number;
   clip?: number;
   patience?: number;
+  /**
+   * Threads that compute each batch's gradient (default 1). More than 1 needs `JobHooks.replicas`; a run is
+   * reproducible bit for bit for a given number of threads, and another number changes the last bits.
+   */
+  threads?: number;
 }
 
 export interface ModelJob {
@@ -40,6 +46,11 @@ export interface JobHooks {
   onEvent?: (e: JobEvent) => void;
   /** Called after every epoch with the model as it is then (e.g. to forecast the validation period live). */
   onEpochModel?: (model: SequenceRegressor, record: EpochRecord) => void;
+  /**
+   * Starts the replica threads when `job.train.threads` > 1: `nodeReplicaThreads` from rnnlab/node, or the
+   * `replicas` of `webThreads` from rnnlab/browser.
+   */
+  replicas?: ReplicaThreads;
 }
 
 /** Hooks of an asynchronous run. */
@@ -87,8 +98,13 @@ export function targetFor(kind: ModelKind): TargetPositions {
   return kind === 'brnn' ? 'last-position' : 'all-positions';
 }
 
-export function runModelJob(d: PreparedData, job: ModelJob, onEvent?: (e: JobEvent) => void): ModelResult {
-  return drain(modelJobSteps(d, job, { onEvent }));
+/** Runs a job to the end; the third argument is its event callback or its hooks. */
+export function runModelJob(
+  d: PreparedData,
+  job: ModelJob,
+  hooks?: ((e: JobEvent) => void) | JobHooks,
+): ModelResult {
+  return drain(modelJobSteps(d, job, typeof hooks === 'function' ? { onEvent: hooks } : hooks));
 }
 
 /**
@@ -101,10 +117,14 @@ export async function runModelJobAsync(
   hooks: AsyncJobHooks = {},
 ): Promise<ModelResult> {
   const steps = modelJobSteps(d, job, hooks);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    await hooks.between?.();
+  try {
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+      await hooks.between?.();
+    }
+  } finally {
+    steps.return(undefined as never); // a stopped run lets its replica threads go
   }
 }
 
@@ -139,6 +159,8 @@ export function* modelJobSteps(
     clip: job.train.clip,
     patience: job.train.patience,
     scaler: d.scalerKind,
+    threads: job.train.threads,
+    replicas: hooks.replicas,
     onBatch: (batch, batches, loss) => onEvent?.({ type: 'batch', kind, seed, epoch, batch, batches, loss }),
     onEpoch: (record) => {
       onEvent?.({ type: 'epoch', kind, seed, record, epochs: job.train.epochs });

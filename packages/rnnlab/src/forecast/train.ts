@@ -9,21 +9,13 @@
  */
 import { clipGradNorm } from '../nn/utils/clip_grad.js';
 import { Adam } from '../optim/adam.js';
-import { tensor } from '../tensor/creation.js';
 import { noGrad } from '../tensor/grad_mode.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { batchLoss, type TargetPositions, type WindowBatch } from './batch_loss.js';
+import { checkThreads, DataParallel, type ReplicaThreads } from './data_parallel.js';
 import type { ModelConfig, SequenceRegressor } from './models.js';
 import type { ScalerKind } from './prepare.js';
 
-export type TargetPositions = 'all-positions' | 'last-position';
-
-/** A batch as the data layer yields it: x (B, T, F), y (B, T), flat row-major. */
-export interface WindowBatch {
-  x: Float32Array;
-  xShape: readonly number[];
-  y: Float32Array;
-  yShape: readonly number[];
-}
+export { scoredPair, type TargetPositions, type WindowBatch } from './batch_loss.js';
 
 export interface EpochRecord {
   epoch: number;
@@ -50,6 +42,14 @@ export interface FitOptions {
   onEpoch?: (r: EpochRecord) => void;
   /** Called after every batch with (batch index, batches per epoch, running mean loss). */
   onBatch?: (i: number, n: number, loss: number) => void;
+  /**
+   * Threads that compute each batch's gradient (default 1: this thread alone, the plain loop). With n > 1 every
+   * batch is split into n row slices computed in parallel by replicas of the model (see data_parallel.ts), which
+   * `replicas` starts; results are reproducible for a given n and differ from other n in the last bits.
+   */
+  threads?: number;
+  /** Starts the replica threads when `threads` > 1: `nodeReplicaThreads` (rnnlab/node) or `webThreads` (rnnlab/browser). */
+  replicas?: ReplicaThreads;
 }
 
 export interface FitResult {
@@ -59,27 +59,6 @@ export interface FitResult {
   /** Why training ended: 'completed', 'early stopping …' or 'diverged …' (with advice). */
   stopReason: string;
   diverged: boolean;
-}
-
-/** Model output and targets at the scored positions: ŷ, y as (B, T) or (B, 1). */
-export function scoredPair(
-  model: SequenceRegressor,
-  b: WindowBatch,
-  target: TargetPositions,
-): [Tensor, Tensor] {
-  const x = tensor(b.x, b.xShape);
-  const y = tensor(b.y, b.yShape);
-  const pred = model.forward(x).squeeze(-1);
-  if (target === 'all-positions') return [pred, y];
-  const T = b.yShape[1];
-  return [pred.narrow(1, T - 1, 1), y.narrow(1, T - 1, 1)];
-}
-
-/** Σ (ŷ − y)² at the scored positions, and the number of scored elements. */
-function batchLoss(model: SequenceRegressor, b: WindowBatch, target: TargetPositions): [Tensor, number] {
-  const [p, y] = scoredPair(model, b, target);
-  const d = p.sub(y);
-  return [d.mul(d).sum(), p.numel()];
 }
 
 /** Mean squared error per scored element over batches, in eval mode without recording gradients. */
@@ -159,51 +138,79 @@ export function* fitSteps(
   let stopReason = 'completed';
   let diverged = false;
   const name = model.config.kind.toUpperCase();
+  const threads = checkThreads(o.threads ?? 1);
+  const replicas = o.replicas;
+  if (threads > 1 && replicas === undefined)
+    throw new Error(
+      `training on ${threads} threads needs a way to start them: pass replicas (nodeReplicaThreads from ` +
+        'rnnlab/node, or the replicas of webThreads from rnnlab/browser), or train with threads: 1',
+    );
+  let parallel: DataParallel | null = null;
 
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    const t0 = performance.now();
-    model.train();
-    const batches = [...train()];
-    let sum = 0;
-    let count = 0;
-    let maxNorm = 0;
-    for (let i = 0; i < batches.length; i++) {
-      opt.zeroGrad();
-      const [loss, k] = batchLoss(model, batches[i], o.target);
-      const value = loss.item();
-      loss.backward();
-      const norm = o.clip !== undefined ? clipGradNorm(model.parameters(), o.clip) : globalNorm(model);
-      maxNorm = Math.max(maxNorm, norm);
-      if (!Number.isFinite(value) || !Number.isFinite(norm) || norm > limit) {
-        const what = !Number.isFinite(value)
-          ? `loss ${value}`
-          : `gradient norm ${norm.toExponential(2)} (limit ${limit})`;
-        stopReason = `diverged at epoch ${epoch}, batch ${i + 1}: ${what}; ${divergenceAdvice(model.config, o)}`;
-        diverged = true;
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const t0 = performance.now();
+      model.train();
+      const batches = [...train()];
+      if (threads > 1 && parallel === null && batches.length > 0) {
+        const [, T, F] = batches[0].xShape;
+        const rows = Math.max(...[...batches, ...val].map((b) => b.xShape[0]));
+        parallel = new DataParallel(model, o.target, threads, replicas!, { rows, T, F });
+      }
+      let sum = 0;
+      let count = 0;
+      let maxNorm = 0;
+      for (let i = 0; i < batches.length; i++) {
+        opt.zeroGrad();
+        let value: number;
+        let k: number;
+        let norm: number;
+        if (parallel) {
+          const [v, scored, sq] = parallel.gradient(batches[i]);
+          value = v;
+          k = scored;
+          norm = o.clip !== undefined ? clipGradNorm(model.parameters(), o.clip) : Math.sqrt(sq);
+        } else {
+          const [loss, scored] = batchLoss(model, batches[i], o.target);
+          value = loss.item();
+          k = scored;
+          loss.backward();
+          norm = o.clip !== undefined ? clipGradNorm(model.parameters(), o.clip) : globalNorm(model);
+        }
+        maxNorm = Math.max(maxNorm, norm);
+        if (!Number.isFinite(value) || !Number.isFinite(norm) || norm > limit) {
+          const what = !Number.isFinite(value)
+            ? `loss ${value}`
+            : `gradient norm ${norm.toExponential(2)} (limit ${limit})`;
+          stopReason = `diverged at epoch ${epoch}, batch ${i + 1}: ${what}; ${divergenceAdvice(model.config, o)}`;
+          diverged = true;
+          break;
+        }
+        opt.step();
+        sum += value;
+        count += k;
+        o.onBatch?.(i + 1, batches.length, sum / count);
+        yield;
+      }
+      if (diverged) break;
+      const valLoss = parallel ? parallel.evaluate(val) : evaluateLoss(model, val, o.target);
+      const rec: EpochRecord = {
+        epoch,
+        trainLoss: sum / count,
+        valLoss,
+        maxGradNorm: maxNorm,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      history.push(rec);
+      o.onEpoch?.(rec);
+      if (valLoss < best.loss) best = { epoch, loss: valLoss, weights: o.patience ? snapshot(model) : null };
+      if (o.patience && epoch - best.epoch >= o.patience) {
+        stopReason = `early stopping at epoch ${epoch}: no validation improvement for ${o.patience} epochs; restored epoch ${best.epoch}`;
         break;
       }
-      opt.step();
-      sum += value;
-      count += k;
-      o.onBatch?.(i + 1, batches.length, sum / count);
-      yield;
     }
-    if (diverged) break;
-    const valLoss = evaluateLoss(model, val, o.target);
-    const rec: EpochRecord = {
-      epoch,
-      trainLoss: sum / count,
-      valLoss,
-      maxGradNorm: maxNorm,
-      seconds: (performance.now() - t0) / 1000,
-    };
-    history.push(rec);
-    o.onEpoch?.(rec);
-    if (valLoss < best.loss) best = { epoch, loss: valLoss, weights: o.patience ? snapshot(model) : null };
-    if (o.patience && epoch - best.epoch >= o.patience) {
-      stopReason = `early stopping at epoch ${epoch}: no validation improvement for ${o.patience} epochs; restored epoch ${best.epoch}`;
-      break;
-    }
+  } finally {
+    parallel?.close();
   }
   let bestEpoch = history.length;
   if (o.patience && best.weights) {
@@ -216,7 +223,11 @@ export function* fitSteps(
 
 function globalNorm(model: SequenceRegressor): number {
   let sq = 0;
-  for (const p of model.parameters()) if (p.grad) for (const v of p.grad.data) sq += v * v;
+  for (const p of model.parameters()) {
+    if (!p.grad) continue;
+    const g = p.grad.data;
+    for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
+  }
   return Math.sqrt(sq);
 }
 

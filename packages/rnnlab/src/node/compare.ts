@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { checkThreads } from '../forecast/data_parallel.js';
 import { type EvalSet, evalSet } from '../forecast/evaluation.js';
 import { type JobEvent, type ModelJob, type ModelResult, runModelJob } from '../forecast/job.js';
 import type { ModelKind } from '../forecast/models.js';
@@ -12,6 +13,7 @@ import type { PreparedData } from '../forecast/prepare.js';
 import type { CompareResults } from '../forecast/results.js';
 import { type ScoredForecast, summarize } from '../forecast/summary.js';
 import { sharedKernels } from '../kernels/wasm.js';
+import { nodeReplicaThreads } from './replicas.js';
 
 export interface CompareResult {
   data: PreparedData;
@@ -30,10 +32,13 @@ export interface CompareResult {
   wallSeconds: number;
 }
 
-/** How many worker threads to use for `jobs` models: one per core, at most one per model; 0 = in-process. */
-export function defaultWorkers(jobs: number): number {
-  const cores = availableParallelism();
-  return cores > 1 && jobs > 1 ? Math.min(cores, jobs) : 0;
+/**
+ * How many worker threads to use for `jobs` models of `threads` threads each: one per core (cores / threads lanes),
+ * at most one per model; 0 = in-process.
+ */
+export function defaultWorkers(jobs: number, threads = 1): number {
+  const lanes = Math.floor(availableParallelism() / threads);
+  return lanes > 1 && jobs > 1 ? Math.min(lanes, jobs) : 0;
 }
 
 /** Runs jobs on up to `workers` threads (0 = sequentially in this thread), keeping the input order. */
@@ -43,7 +48,7 @@ export async function runJobs(
   workers: number,
   onEvent?: (e: JobEvent) => void,
 ): Promise<ModelResult[]> {
-  if (workers <= 0) return jobs.map((j) => runModelJob(d, j, onEvent));
+  if (workers <= 0) return jobs.map((j) => runModelJob(d, j, { onEvent, replicas: nodeReplicaThreads }));
   const results = new Array<ModelResult>(jobs.length);
   let next = 0;
   const url = new URL('./worker.js', import.meta.url);
@@ -91,8 +96,13 @@ export function jobsFor(
 }
 
 export interface CompareOptions {
-  /** Worker threads (0 = this thread); default one per core, at most one per job. */
+  /** Worker threads (0 = this thread); default one per core (cores / threads), at most one per job. */
   workers?: number;
+  /**
+   * Threads per run for jobs that do not set `train.threads` (default 1): each batch is split across them
+   * (data parallelism, see rnnlab/forecast `DataParallel`).
+   */
+  threads?: number;
   onEvent?: (e: JobEvent) => void;
   /** Price unit named in texts; default 'price'. */
   unit?: string;
@@ -109,7 +119,14 @@ export async function compareModels(
 ): Promise<CompareResult> {
   const t0 = performance.now();
   if (jobs.length === 0) throw new Error('compareModels: no jobs; give at least one model and one seed');
-  const workers = options.workers ?? defaultWorkers(jobs.length);
+  if (options.threads !== undefined) {
+    const threads = checkThreads(options.threads, 'compareModels: threads');
+    jobs = jobs.map((j) => (j.train.threads === undefined ? { ...j, train: { ...j.train, threads } } : j));
+  }
+  for (const j of jobs)
+    if (j.train.threads !== undefined) checkThreads(j.train.threads, `${j.kind}: threads`);
+  const threads = Math.max(1, ...jobs.map((j) => j.train.threads ?? 1));
+  const workers = options.workers ?? defaultWorkers(jobs.length, threads);
   const test = evalSet(d, 'test');
   const val = evalSet(d, 'val');
   const order = jobs.map((j, i) => ({ j, i })).sort((a, b) => COST[b.j.kind] - COST[a.j.kind] || a.i - b.i);

@@ -9,4 +9,5 @@ export * from './compare.js';
 export { readPriceCsv } from './csv_file.js';
 export * from './dataset.js';
 export * from './fetch.js';
+export { defaultThreads, nodeReplicaThreads } from './replicas.js';
 export { readSafetensorsFile, writeSafetensorsFile } from './safetensors_file.js';

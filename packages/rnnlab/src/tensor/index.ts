@@ -15,6 +15,6 @@ export { enableGrad, isGradEnabled, noGrad } from './grad_mode.js';
 export { dropout } from './ops/dropout.js';
 export type { IndexLike } from './ops/index_select.js';
 export { cat, stack } from './ops/view.js';
-export { defaultGenerator, Generator, manualSeed } from './random.js';
+export { defaultGenerator, Generator, type GeneratorState, manualSeed } from './random.js';
 export { formatShape, numel, type Shape } from './shape.js';
 export { type NestedList, type Operand, Tensor } from './tensor.js';

@@ -1,6 +1,12 @@
 /** 2^32, the number of values of one 32-bit draw. */
 const UINT32_RANGE = 4294967296;
 
+/** A Generator's state, from `getState`. */
+export interface GeneratorState {
+  readonly s: readonly [number, number, number, number];
+  readonly spare: number | null;
+}
+
 /**
  * Seedable pseudo-random numbers: xoshiro128** seeded through splitmix32.
  * `manualSeed(n)` resets the default generator, so a run that seeds first is reproducible bit for bit.
@@ -34,6 +40,18 @@ export class Generator {
     this.s3 = next();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
     this.spare = null;
+    return this;
+  }
+
+  /** The generator's whole state (like `torch.Generator.get_state`): a copy to hand to `setState` later. */
+  getState(): GeneratorState {
+    return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
+  }
+
+  /** Puts back a state taken by `getState`: the numbers that follow are the ones that followed then. */
+  setState(state: GeneratorState): this {
+    [this.s0, this.s1, this.s2, this.s3] = state.s;
+    this.spare = state.spare;
     return this;
   }
 

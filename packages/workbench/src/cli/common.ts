@@ -40,6 +40,8 @@ export interface TrainFlags {
   clip?: number;
   patience?: number;
   seed: number;
+  /** Threads per run (data parallelism); undefined = 1. */
+  threads?: number;
 }
 
 /** A loaded series and how it was chosen, for the start-up line and the report. */
@@ -158,7 +160,14 @@ export function makeJobs(kinds: readonly ModelKind[], seeds: readonly number[], 
       kind,
       seed,
       model: { hiddenSize: t.hidden, numLayers: t.layers, nonlinearity: t.nonlinearity, dropout: t.dropout },
-      train: { epochs: t.epochs, lr: t.lr, batchSize: t.batchSize, clip: t.clip, patience: t.patience },
+      train: {
+        epochs: t.epochs,
+        lr: t.lr,
+        batchSize: t.batchSize,
+        clip: t.clip,
+        patience: t.patience,
+        threads: t.threads,
+      },
     })),
   );
 }

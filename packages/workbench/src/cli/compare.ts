@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { printable } from 'rnnlab';
 import { forecastsCsv, MODEL_KINDS, type ModelKind, resultsJson, verdictRule } from 'rnnlab/forecast';
-import { type CompareResult, compareModels, defaultWorkers } from 'rnnlab/node';
+import { type CompareResult, compareModels, defaultThreads, defaultWorkers } from 'rnnlab/node';
 import { formatMetricsTable, formatVerdict } from '../report/table.js';
 import { checkReportFolder, writeReport } from '../report/write.js';
 import {
@@ -23,7 +23,15 @@ import {
   type TrainFlags,
   unitOf,
 } from './common.js';
-import { addDataOptions, addTrainingOptions, int, modelList, resolveSeeds, seedsSpec } from './options.js';
+import {
+  addDataOptions,
+  addThreadsOption,
+  addTrainingOptions,
+  int,
+  modelList,
+  resolveSeeds,
+  seedsSpec,
+} from './options.js';
 import { checkOutputDir } from './output_paths.js';
 import { TrainingProgress } from './progress.js';
 import { buildReportData } from './report_data.js';
@@ -62,6 +70,11 @@ export function compareCommand(): Command {
     );
   addDataOptions(cmd);
   addTrainingOptions(cmd);
+  addThreadsOption(
+    cmd,
+    `1 when several runs train (they run in parallel on --workers); one per core, here ${defaultThreads()}, for a ` +
+      'single run',
+  );
   return cmd
     .option(
       '--seeds <n|list>',
@@ -72,7 +85,8 @@ export function compareCommand(): Command {
     )
     .option(
       '--workers <n>',
-      'worker threads training runs in parallel (0 = in the main thread; default: one per core)',
+      'worker threads training runs in parallel (0 = in the main thread; default: one per core, or cores / --threads ' +
+        'when --threads is given)',
       int(0),
     )
     .option('--out <dir>', 'report directory (index.html, results.json, forecasts.csv, charts/)', 'report')
@@ -89,6 +103,9 @@ export function compareCommand(): Command {
         `trained and scored on the last position only, and ${DEFAULT_SEEDS} seeds per model.\n\n` +
         'Seeds: each model trains once per seed; the table scores each seed ensemble (the mean forecast of its\n' +
         'seeds) and shows the MAE over seeds as mean ± sd (min–max).\n\n' +
+        'Threads: --workers trains whole runs in parallel; --threads splits each batch of one run across threads\n' +
+        '(data parallelism). A run is reproducible bit for bit for a given --threads; another thread count changes\n' +
+        'the last bits of its numbers, so a table made with --threads 2 differs slightly from one made with 1.\n\n' +
         'Intervals: split-conformal 80% and 95% intervals from the validation period’s relative errors, per\n' +
         'forecast step; the table shows their coverage on the test period.\n\n' +
         `Verdict: ${verdictRule()}\n\n` +
@@ -107,14 +124,16 @@ export function compareCommand(): Command {
       const loaded = loadSeries(f, warn);
       const d = prepare(loaded.series, f);
       checkModelFlags(f.models, d, f);
-      const jobs = makeJobs(f.models, seeds, f);
-      const workers = f.workers ?? defaultWorkers(jobs.length);
+      const threads = f.threads ?? (f.models.length * seeds.length === 1 ? defaultThreads() : 1);
+      const jobs = makeJobs(f.models, seeds, { ...f, threads });
+      const workers = f.workers ?? defaultWorkers(jobs.length, threads);
       if (!f.quiet) {
         log(describeRows(loaded));
         log(
           `windows: train ${d.split.train.windows.length} / val ${d.split.val.windows.length} / test ${d.split.test.windows.length}; ` +
             `training ${f.models.join(', ')} × seeds ${seeds.join(', ')} (${jobs.length} runs) for ${f.epochs} epochs ` +
-            `on ${workers === 0 ? 'the main thread' : `${workers} worker threads`}`,
+            `on ${workers === 0 ? 'the main thread' : `${workers} worker threads`}` +
+            (threads > 1 ? `, ${threads} threads per run` : ''),
         );
       }
       const batches = Math.ceil(d.split.train.windows.length / f.batchSize);

@@ -1,7 +1,7 @@
 /** Shared CLI options: parsing and validation with messages that name the option, the value and the fix. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_MAX_BYTES, FEATURE_NAMES } from 'rnnlab/data';
-import { MODEL_KINDS, type ModelKind, SCALER_KINDS, type ScalerKind } from 'rnnlab/forecast';
+import { MAX_THREADS, MODEL_KINDS, type ModelKind, SCALER_KINDS, type ScalerKind } from 'rnnlab/forecast';
 import { DEFAULT_RANGE, defaultDatasetPath } from 'rnnlab/node';
 
 export function int(min: number) {
@@ -51,6 +51,30 @@ export function resolveSeeds(seed: number, seeds: number | number[]): number[] {
       `--seed ${seed} with --seeds ${seeds} runs past the largest seed ${MAX_SEED}.`,
     );
   return Array.from({ length: seeds }, (_, i) => seed + i);
+}
+
+/** `--threads`: an integer from 1 to MAX_THREADS. */
+export function threadsValue(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n < 1 || n > MAX_THREADS)
+    throw new InvalidArgumentError(
+      `expected a number of threads from 1 to ${MAX_THREADS} (1 = no data parallelism), got '${v}'.`,
+    );
+  return n;
+}
+
+/**
+ * `--threads`, with the default `defaultText` describes. Splitting a batch over threads changes the order of a
+ * few sums, so the thread count is part of what makes a run reproducible.
+ */
+export function addThreadsOption(cmd: Command, defaultText: string): Command {
+  return cmd.option(
+    '--threads <n>',
+    'threads per training run: each batch is split into n row slices whose gradients are computed in parallel ' +
+      'and summed (data parallelism; results change in the last bits with n, and are reproducible bit for bit ' +
+      `for a given n) (default: ${defaultText})`,
+    threadsValue,
+  );
 }
 
 export function positive(v: string): number {

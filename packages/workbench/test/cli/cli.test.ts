@@ -99,7 +99,7 @@ describe('rnnlab CLI', () => {
     );
   });
 
-  test('train --seed S is bit for bit the run of compare for seed S (main thread vs workers)', () => {
+  test('train --seed S --threads 1 is bit for bit the run of compare for seed S (main thread vs workers)', () => {
     const saveDir = join(dir, 'runs');
     const common = ['--epochs', '1', '--hidden', '8', '--range', '2019-03-25:2021-06-30'];
     const c = run(
@@ -117,7 +117,20 @@ describe('rnnlab CLI', () => {
     );
     assert.equal(c.code, 0, c.err);
     const single = join(dir, 'lstm9.safetensors');
-    const t = run('train', ...common, '--model', 'lstm', '--seed', '9', '--save', single, '-q');
+    // compare trains several runs with one thread each; train defaults to one thread per core.
+    const t = run(
+      'train',
+      ...common,
+      '--model',
+      'lstm',
+      '--seed',
+      '9',
+      '--threads',
+      '1',
+      '--save',
+      single,
+      '-q',
+    );
     assert.equal(t.code, 0, t.err);
     const a = readSafetensorsFile(join(saveDir, 'lstm-seed9.safetensors')).tensors;
     const b = readSafetensorsFile(single).tensors;
@@ -244,6 +257,42 @@ describe('rnnlab CLI', () => {
     assert.ok(r.out.includes('    gru.weight_ih_l0 : [192, 16]'));
     assert.ok(r.out.includes('    rnn.weight_ih_l1_reverse : [64, 128]'));
     assert.ok(r.out.includes('    linear.weight : [16, 128]'));
+  });
+
+  test('--threads: train splits batches across threads (reproducibly, close to one thread); bad counts are refused', () => {
+    const common = ['--epochs', '1', '--hidden', '8', '--range', '2019-03-25:2020-12-31', '--model', 'gru'];
+    const weights = (threads: string) => {
+      const path = join(dir, `gru-threads${threads}.safetensors`);
+      const r = run('train', ...common, '--threads', threads, '--save', path);
+      assert.equal(r.code, 0, r.err);
+      assert.match(
+        r.out,
+        new RegExp(
+          `training gru \\(seed 0\\) for 1 epochs on ${threads === '1' ? '1 thread' : `${threads} threads`}`,
+        ),
+      );
+      return readSafetensorsFile(path).tensors['gru.weight_hh_l0'].data;
+    };
+    const two = weights('2');
+    assert.deepEqual(Array.from(weights('2')), Array.from(two), '2 threads twice: same bits');
+    const one = weights('1');
+    const scale = Math.max(...Array.from(one, Math.abs));
+    one.forEach((v, i) => {
+      assert.ok(Math.abs(v - two[i]) <= 1e-5 * scale, `weight ${i}: ${v} vs ${two[i]}`);
+    });
+    for (const bad of ['0', '-1', '1.5', '257', 'all']) {
+      const r = run('train', '--threads', bad, '--epochs', '1');
+      assert.equal(r.code, 1, `--threads ${bad}`);
+      assert.match(
+        r.err,
+        new RegExp(
+          `option '--threads <n>' argument '${bad.replace('.', '\\.')}' is invalid\\. expected a number of threads from 1 to 256`,
+        ),
+      );
+    }
+    const help = run('compare', '--help');
+    assert.match(help.out, /--threads <n>/);
+    assert.match(help.out, /data parallelism/);
   });
 
   test('bad input: one clear line, no stack trace, non-zero exit', () => {

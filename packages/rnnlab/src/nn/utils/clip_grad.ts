@@ -9,7 +9,10 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
   if (!(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be positive, got ${maxNorm}`);
   const grads = [...params].map((p) => p.grad).filter((g): g is Tensor => g !== null);
   let sq = 0;
-  for (const g of grads) for (const v of g.data) sq += v * v;
+  for (const g of grads) {
+    const d = g.data;
+    for (let k = 0; k < d.length; k++) sq += d[k] * d[k];
+  }
   const norm = Math.sqrt(sq);
   const coef = maxNorm / (norm + 1e-6);
   if (coef < 1) {
