@@ -22,7 +22,7 @@ import {
   type Session,
   scriptJson,
   startSession,
-} from './harness.js';
+} from 'rnnlab-testkit';
 import type { ThreadRuns } from './threads_entry.js';
 import { type RunBits, runBits, threadsData, withThreads } from './threads_job.js';
 
