@@ -3,6 +3,7 @@
  * training in a pool of Web Workers with live charts, then the engine's own summary (metrics, significance,
  * intervals, verdict), tutorial-mode scenarios side by side, the cells view and downloads.
  */
+import { kernelBuild } from 'rnnlab';
 import { type PriceSeries, parsePriceCsv, readPriceCsvBlob, sliceByDate } from 'rnnlab/data';
 import {
   type CompareResults,
@@ -60,15 +61,18 @@ export interface LabHook {
   runs: Array<{ scenario: string; kind: ModelKind; seed: number; valLoss: number[]; trainLoss: number[] }>;
   /** Milliseconds of the last training (all runs). */
   trainMs: number;
+  /** The WebAssembly kernel build this browser runs ('relaxed-simd' or 'simd'). */
+  kernels: string;
 }
 
 const hook: LabHook = {
   settings: { ...DEFAULTS },
-  state: 'idle',
+  state: 'loading',
   results: null,
   tutorial: null,
   runs: [],
   trainMs: 0,
+  kernels: kernelBuild,
 };
 (window as unknown as { rnnlabLab: LabHook }).rnnlabLab = hook;
 
