@@ -24,6 +24,7 @@ import { manualSeed, noGrad, optim, tensor } from '../src/index.js';
 import * as wasmMemory from '../src/kernels/memory.js';
 import { kernelBuild, kernels } from '../src/kernels/wasm.js';
 import { loadDataset } from '../src/node/dataset.js';
+import { nodeReplicaThreads } from '../src/node/replicas.js';
 
 const RANGE = '2019-03-25:2024-03-20';
 const EXIT_USAGE = 2;
@@ -43,6 +44,8 @@ const USAGE = `usage: node dist/bench/rnnlab_runner.js [options]
   --loop manual|fit            manual: a hand-written step loop like the PyTorch runner's (default);
                                fit: the library's fit() (what 'rnnlab compare' runs: it also computes the
                                global gradient norm every step)
+  --threads N                  train one model on N threads (data parallel, rnnlab/node's replica threads;
+                               implies --loop fit; default 1)
   --rss-epochs A,B[,...]       memory growth: sample RSS after these epochs (trains at least max(...) epochs)
                                and report the growth from the first to the last sample. Forced GC before each
                                sample when node runs with --expose-gc
@@ -69,6 +72,7 @@ interface Options {
   latencyCalls: number;
   inferenceReps: number;
   loop: 'manual' | 'fit';
+  threads: number;
   rssEpochs: number[];
   check: boolean;
 }
@@ -93,6 +97,7 @@ function parseCli(argv: string[]): Options {
         'latency-calls': { type: 'string', default: '300' },
         'inference-reps': { type: 'string', default: '5' },
         loop: { type: 'string', default: 'manual' },
+        threads: { type: 'string', default: '1' },
         'rss-epochs': { type: 'string' },
         check: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -146,7 +151,8 @@ function parseCli(argv: string[]): Options {
     data: v.data,
     latencyCalls,
     inferenceReps: int('inference-reps', v['inference-reps'], 1),
-    loop: v.loop,
+    threads: int('threads', v.threads, 1),
+    loop: int('threads', v.threads, 1) > 1 ? ('fit' as const) : v.loop,
     rssEpochs,
     check: v.check,
   };
@@ -202,7 +208,7 @@ const common = {
   seq: T,
   batch: B,
   windows: N,
-  threads: 1,
+  threads: o.threads,
   seed: o.seed,
   params: model.numParameters(),
 };
@@ -305,6 +311,8 @@ if (o.loop === 'fit') {
     epochs: o.epochs,
     lr: o.lr,
     target: 'all-positions',
+    threads: o.threads,
+    replicas: o.threads > 1 ? nodeReplicaThreads : undefined,
     onEpoch: (r) => afterEpoch(r.epoch, r.seconds * 1000, r.trainLoss),
   });
 } else {

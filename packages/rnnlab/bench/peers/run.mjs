@@ -374,6 +374,22 @@ function defaultRunners(o) {
               note: `${relative(REPO, rnnlabScript)} not found (build the repo: npm run build at its root)`,
             },
     },
+    {
+      // One model on both cores: data-parallel training (--threads 2, the library's fit loop).
+      name: 'rnnlab-t2',
+      cmd: node,
+      args: [rnnlabScript, '--threads', '2'],
+      epochs: o.epochs,
+      steps: false,
+      threads: 2,
+      probe: () =>
+        existsSync(rnnlabScript)
+          ? checkProbe(node, [rnnlabScript], '(build the repo: npm run build at its root)')()
+          : {
+              ok: false,
+              note: `${relative(REPO, rnnlabScript)} not found (build the repo: npm run build at its root)`,
+            },
+    },
     ...torchRunners(o, 'torch_runner.py', { epochs: o.epochs, steps: true }),
     ...['wasm', 'cpu'].map((backend) => ({
       name: `tfjs-${backend}`,
