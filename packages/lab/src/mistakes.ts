@@ -16,14 +16,13 @@ import type { PriceSeries } from 'rnnlab/data';
 import {
   type DataConfig,
   evalSet,
-  type ModelKind,
   type ModelResult,
   type PreparedData,
   prepareData,
   type Summary,
   summarize,
-  type TargetPositions,
 } from 'rnnlab/forecast';
+import type { Scenario } from './mistakes/scenario.js';
 import { MISTAKES, type Mistake } from './settings.js';
 
 export {
@@ -31,6 +30,7 @@ export {
   allPositionForecast,
   allPositionTargets,
 } from './mistakes/all_positions.js';
+export type { Scenario } from './mistakes/scenario.js';
 export { biasSums, type ScenarioRow, scoreScenario } from './mistakes/score.js';
 
 export const MISTAKE_INFO: Record<Mistake, { label: string; tutorial: string; effect: string }> = {
@@ -68,31 +68,6 @@ export const MISTAKE_INFO: Record<Mistake, { label: string; tutorial: string; ef
       'The printed number is n times the signed error sum, and a signed sum lets over- and under-forecasts cancel: a poor model can print a “bias” near 0. Read the MAE instead.',
   },
 };
-
-export interface Scenario {
-  /** 'right', 'mistakes', or a mistake's name (that mistake alone). */
-  id: string;
-  label: string;
-  /** Active mistakes, in the order of `MISTAKES`. */
-  mistakes: readonly Mistake[];
-  /** Prepared the scenario's way; plain data (structured-cloneable). */
-  data: PreparedData;
-  /** True when only scoring differs from done right (biasBug alone): the right runs can be scored again. */
-  reusesRight: boolean;
-  /**
-   * What `data.dates` label: the days of the values ('dates'), or, under `reversed`, positions only: the values
-   * run newest first under the series' ascending dates, so `valueDates` holds each value's own day.
-   */
-  dateLabels: 'dates' | 'positions';
-  /** Each row's own day under `reversed` (descending), else null. */
-  valueDates: string[] | null;
-  /** Sentences for the page about this scenario's data (e.g. which days the test period really holds). */
-  notes: string[];
-  /** Per-model training target override for the job (undefined = engine default). */
-  jobTarget(kind: ModelKind): TargetPositions | undefined;
-  /** Whether the worker must also return allPositionForecast for this model. */
-  scoreAllPositions(kind: ModelKind): boolean;
-}
 
 /** The rows of `series` newest first (as stooq sends them) under its ascending dates (see `Scenario.dateLabels`). */
 export function reverseRows(series: PriceSeries): PriceSeries {

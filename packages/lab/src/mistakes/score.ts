@@ -18,8 +18,8 @@ import {
   step,
   targetFor,
 } from 'rnnlab/forecast';
-import type { Scenario } from '../mistakes.js';
 import { allPositionTargets } from './all_positions.js';
+import type { Scenario } from './scenario.js';
 
 export interface ScenarioRow {
   /** Model kind, or 'naive'. */
