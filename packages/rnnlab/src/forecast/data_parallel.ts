@@ -229,15 +229,25 @@ export class DataParallel {
    */
   private addGradients(): number {
     const { params, offsets, grads, P, sent, threads } = this;
+    // The threads that computed a slice, after thread 0; the last one's pass also sums the squares.
+    const from: number[] = [];
+    for (let k = 1; k < threads; k++) if (sent[k] !== 0) from.push((k - 1) * P);
     let sq = 0;
     for (let j = 0; j < params.length; j++) {
       const g = params[j].grad?.data;
       if (g === undefined) throw new Error(`data-parallel training: parameter ${j} got no gradient`);
-      const off = offsets[j];
-      for (let i = 0; i < g.length; i++) {
-        let v = g[i];
-        for (let k = 1; k < threads; k++)
-          if (sent[k] !== 0) v = Math.fround(v + grads[(k - 1) * P + off + i]);
+      const n = g.length;
+      if (from.length === 0) {
+        for (let i = 0; i < n; i++) sq += g[i] * g[i];
+        continue;
+      }
+      for (let f = 0; f < from.length - 1; f++) {
+        const slot = from[f] + offsets[j];
+        for (let i = 0; i < n; i++) g[i] += grads[slot + i];
+      }
+      const slot = from[from.length - 1] + offsets[j];
+      for (let i = 0; i < n; i++) {
+        const v = Math.fround(g[i] + grads[slot + i]);
         g[i] = v;
         sq += v * v;
       }

@@ -29,6 +29,8 @@ export interface CompareResult {
   /** Per-step MAE/RMSE for every forecaster (when H > 1). */
   horizonErrors: Array<{ model: string; step: number; mae: number; rmse: number }>;
   workers: number;
+  /** Threads per run (the most any job used; 1 = no data parallelism). */
+  threads: number;
   wallSeconds: number;
 }
 
@@ -151,6 +153,7 @@ export async function compareModels(
     forecasts: summary.forecasts,
     horizonErrors: summary.horizonErrors,
     workers,
+    threads,
     wallSeconds: (performance.now() - t0) / 1000,
   };
 }

@@ -20,7 +20,7 @@ import {
   SCALER_KINDS,
   type ScalerKind,
 } from 'rnnlab/forecast';
-import { DEFAULT_RANGE, defaultDatasetPath } from 'rnnlab/node';
+import { DEFAULT_RANGE, defaultDatasetPath, nodeReplicaThreads } from 'rnnlab/node';
 import { BacktestProgress } from './backtest_progress.js';
 import { loadBacktestSeries, manifestTarget, seriesEntries } from './backtest_series.js';
 import { readValidUnit, type StoredUnit, viaJson, writePartFile, writeUnitFile } from './backtest_store.js';
@@ -28,7 +28,7 @@ import type { TrainFlags } from './common.js';
 import { DEFAULT_SEEDS } from './compare.js';
 import { describeCell, parseGrid } from './grid.js';
 import { crossSeriesLines, writeBacktestReport } from './merge.js';
-import { addTrainingOptions, int, modelList, resolveSeeds, seedsSpec } from './options.js';
+import { addThreadsOption, addTrainingOptions, int, modelList, resolveSeeds, seedsSpec } from './options.js';
 import { checkOutputDir } from './output_paths.js';
 import { partFileName, resolveShard, SHARD_INDEX_VARS, type Shard, shardSpec, shardUnits } from './shard.js';
 
@@ -91,6 +91,8 @@ export function backtestConfig(f: BacktestFlags, target: 'close' | 'log_return')
       patience: f.patience,
       nonlinearity: f.nonlinearity,
       dropout: f.dropout,
+      // Left out at 1, so plans without --threads keep their hashes.
+      threads: f.threads !== undefined && f.threads > 1 ? f.threads : undefined,
     },
     scaler: f.scaler,
   };
@@ -175,6 +177,10 @@ export function backtestCommand(): Command {
         .default([...MODEL_KINDS], MODEL_KINDS.join(',')),
     );
   addTrainingOptions(cmd);
+  addThreadsOption(
+    cmd,
+    '1; part of the plan, so every shard of a backtest must be given the same --threads, whatever its cores',
+  );
   return cmd
     .option(
       '--seeds <n|list>',
@@ -303,7 +309,7 @@ Examples:
           }
           const s = seriesOf(byName, unit);
           const u0 = performance.now();
-          const result = runBacktestUnit(plan, unit, s);
+          const result = runBacktestUnit(plan, unit, s, nodeReplicaThreads);
           const seconds = (performance.now() - u0) / 1000;
           stored.push(await writeUnitFile(out, result));
           ran++;

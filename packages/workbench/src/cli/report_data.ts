@@ -80,6 +80,12 @@ export function buildReportData(
     predictions: { dates: r.eval.dates, actual: Array.from(step(r.eval.actual, H, 0)), byModel },
     results: res,
     horizonErrors: r.horizonErrors.length > 0 ? r.horizonErrors : undefined,
-    runtime: { wallSeconds: r.wallSeconds, workers: r.workers, node: process.version, rnnlab: info.version },
+    runtime: {
+      wallSeconds: r.wallSeconds,
+      workers: r.workers,
+      threads: r.threads,
+      node: process.version,
+      rnnlab: info.version,
+    },
   };
 }

@@ -54,7 +54,9 @@ export function trainCommand(): Command {
         'Threads: every batch is split across --threads worker threads, each with its own copy of the model; their\n' +
         'gradients are summed in a fixed order and one Adam step is taken. A run is reproducible bit for bit for a\n' +
         'given --threads; another thread count changes the last bits of the numbers. With --dropout, every thread\n' +
-        "draws its slice's masks from a per-batch seed, so the masks too depend on --threads.\n\n" +
+        "draws its slice's masks from a per-batch seed, so the masks too depend on --threads. Threads pay off with\n" +
+        'arithmetic per batch: ~1.9x on 2 cores at --hidden 256 --batch-size 64 --seq-len 64, 1.3-1.4x for the\n' +
+        "tutorial's LSTM and GRU, nothing for its small drnn/brnn (give them --threads 1).\n\n" +
         'Example:\n  rnnlab train --model gru --epochs 30 --patience 5 --save gru.safetensors',
     )
     .action(async (f: TrainCmdFlags) => {

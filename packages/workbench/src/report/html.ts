@@ -120,6 +120,7 @@ function summarySection(data: ReportData): string {
     ['Seeds', esc(data.results.seeds.join(', ') || 'none')],
     ['Wall time', esc(fmtDuration(r.wallSeconds))],
     ['Workers', esc(fmtInteger(r.workers))],
+    ['Threads per run', esc(fmtInteger(r.threads))],
     ['Software', `rnnlab ${esc(r.rnnlab)} · Node ${esc(r.node)}`],
   ];
   return `<section class="cards" aria-label="Run summary">

@@ -59,7 +59,8 @@ export interface ReportData {
   results: CompareResults;
   /** Present when horizon > 1. */
   horizonErrors?: HorizonError[];
-  runtime: { wallSeconds: number; workers: number; node: string; rnnlab: string };
+  /** Workers ran whole runs in parallel; each run split its batches across `threads` threads. */
+  runtime: { wallSeconds: number; workers: number; threads: number; node: string; rnnlab: string };
   /** Label of the loss axis; default "MSE loss (standardized)". */
   lossLabel?: string;
 }

@@ -343,6 +343,20 @@ describe('rnnlab backtest and merge end to end', { skip }, () => {
     assert.ok(!existsSync(out), 'no output folder');
   });
 
+  test('--threads is part of the plan: 1 keeps the plan of no --threads, 2 makes another plan', () => {
+    const hash = (...extra: string[]) => {
+      const r = run([...TINY, '--plan', ...extra, '--out', join(dir, 'plan-threads')]);
+      assert.equal(r.code, 0, r.err);
+      return /^plan ([0-9a-f]+):/m.exec(r.out)?.[1];
+    };
+    const plain = hash();
+    assert.equal(hash('--threads', '1'), plain);
+    assert.notEqual(hash('--threads', '2'), plain);
+    const bad = run([...TINY, '--plan', '--threads', '0', '--out', join(dir, 'plan-threads')]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /expected a number of threads from 1 to 256/);
+  });
+
   test('one unsharded run and three shard processes merge to the same results.json, byte for byte', async () => {
     const r = run([...TINY, '--out', whole]);
     assert.equal(r.code, 0, r.err);

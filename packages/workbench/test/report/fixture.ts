@@ -382,6 +382,6 @@ export function makeReportData(opts: FixtureOptions = {}): ReportData {
           })),
         )
       : undefined,
-    runtime: { wallSeconds: 5.5, workers: 2, node: 'v20.0.0', rnnlab: '0.1.0' },
+    runtime: { wallSeconds: 5.5, workers: 2, threads: 1, node: 'v20.0.0', rnnlab: '0.1.0' },
   };
 }

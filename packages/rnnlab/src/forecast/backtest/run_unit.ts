@@ -3,6 +3,7 @@
  * Deterministic: the same plan, unit and series give the same result (bit for bit, apart from `seconds`) in any
  * process, so shards can run anywhere and be merged.
  */
+import type { ReplicaThreads } from '../data_parallel.js';
 import { baselineForecasts, evalSet } from '../evaluation.js';
 import { runModelJob } from '../job.js';
 import { naiveMae } from '../metrics.js';
@@ -18,7 +19,16 @@ export function unitResultHash(r: UnitResult): string {
   return hashOf(content);
 }
 
-export function runBacktestUnit(plan: BacktestPlan, unit: BacktestUnit, series: BacktestSeries): UnitResult {
+/**
+ * Runs `unit` of `plan` on its series. `replicas` starts the threads of a plan with `train.threads` > 1
+ * (`nodeReplicaThreads` from rnnlab/node, the `replicas` of rnnlab/browser's `webThreads`).
+ */
+export function runBacktestUnit(
+  plan: BacktestPlan,
+  unit: BacktestUnit,
+  series: BacktestSeries,
+  replicas?: ReplicaThreads,
+): UnitResult {
   const t0 = performance.now();
   const planned = plan.units[unit.id];
   if (!planned || planned.key !== unit.key)
@@ -59,23 +69,28 @@ export function runBacktestUnit(plan: BacktestPlan, unit: BacktestUnit, series: 
       valForecasts[name] = Array.from(v[name]);
     }
   } else {
-    const r = runModelJob(d, {
-      kind: unit.model,
-      seed: unit.seed,
-      model: {
-        hiddenSize: cell.hidden,
-        numLayers: cell.layers,
-        nonlinearity: config.train.nonlinearity,
-        dropout: config.train.dropout,
+    const r = runModelJob(
+      d,
+      {
+        kind: unit.model,
+        seed: unit.seed,
+        model: {
+          hiddenSize: cell.hidden,
+          numLayers: cell.layers,
+          nonlinearity: config.train.nonlinearity,
+          dropout: config.train.dropout,
+        },
+        train: {
+          epochs: config.train.epochs,
+          lr: cell.lr,
+          batchSize: config.train.batchSize,
+          clip: config.train.clip,
+          patience: config.train.patience,
+          threads: config.train.threads,
+        },
       },
-      train: {
-        epochs: config.train.epochs,
-        lr: cell.lr,
-        batchSize: config.train.batchSize,
-        clip: config.train.clip,
-        patience: config.train.patience,
-      },
-    });
+      { replicas },
+    );
     forecasts[unit.model] = Array.from(r.forecast);
     valForecasts[unit.model] = Array.from(r.valForecast);
     if (r.diverged || r.stopReason !== 'completed') notes.push(r.stopReason);

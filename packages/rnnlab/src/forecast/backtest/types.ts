@@ -52,6 +52,11 @@ export interface BacktestConfig {
     patience?: number;
     nonlinearity: 'tanh' | 'relu';
     dropout: number;
+    /**
+     * Threads per model unit (data parallelism; undefined = 1). Part of the plan, like every setting that changes
+     * results: another thread count changes the last bits, so every shard of a backtest must use the same.
+     */
+    threads?: number;
   };
   scaler: ScalerKind;
 }
