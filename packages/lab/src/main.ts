@@ -235,11 +235,30 @@ async function loadFile(file: File): Promise<void> {
     byId<HTMLInputElement>('to').value = to ?? '';
     useSeries(series, file.name, 'file');
   } catch (e) {
-    showError(dataError, e instanceof Error ? e.message : String(e));
+    showError(dataError, messageOf(e));
   }
 }
 
 // ---- training ----
+
+/** An error's message, for the page. */
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Ends a batch of runs that was stopped (`stoppedText` in the status line) or failed (the error shown). */
+function runsFailed(e: unknown, stoppedText: string): void {
+  pool?.stop();
+  setBusy(false);
+  if (e instanceof StoppedError) {
+    hook.state = 'stopped';
+    status.textContent = stoppedText;
+  } else {
+    hook.state = 'error';
+    status.textContent = 'Training failed.';
+    showError(settingsError, messageOf(e));
+  }
+}
 
 function job(s: LabSettings, kind: ModelKind, seed: number, sc: Scenario): ModelJob {
   return {
@@ -306,7 +325,7 @@ async function train(): Promise<void> {
     if (s.tutorial && s.mistakes.length > 0)
       scenarios.push(buildScenario(series, cfg, s.mistakes, 'mistakes'));
   } catch (e) {
-    return showError(settingsError, e instanceof Error ? e.message : String(e));
+    return showError(settingsError, messageOf(e));
   }
   const right = scenarios[0];
   const d = right.data;
@@ -396,17 +415,7 @@ async function train(): Promise<void> {
   try {
     await Promise.all(tasks);
   } catch (e) {
-    pool!.stop();
-    setBusy(false);
-    if (e instanceof StoppedError) {
-      hook.state = 'stopped';
-      status.textContent = `Stopped after ${finished} of ${total} runs. Press Train to start again.`;
-    } else {
-      hook.state = 'error';
-      status.textContent = 'Training failed.';
-      showError(settingsError, e instanceof Error ? e.message : String(e));
-    }
-    return;
+    return runsFailed(e, `Stopped after ${finished} of ${total} runs. Press Train to start again.`);
   }
   hook.trainMs = performance.now() - t0;
   const summaries = scenarios.map((sc) => {
@@ -473,12 +482,7 @@ async function measureAlone(): Promise<void> {
       }),
     );
   } catch (e) {
-    pool.stop();
-    setBusy(false);
-    hook.state = e instanceof StoppedError ? 'stopped' : 'error';
-    status.textContent =
-      e instanceof StoppedError ? 'Stopped.' : `Failed: ${e instanceof Error ? e.message : e}`;
-    return;
+    return runsFailed(e, 'Stopped.');
   }
   const alone = scenarios.map((sc) => {
     const runs: ModelResult[] = [];
@@ -712,7 +716,7 @@ async function start(): Promise<void> {
         `This link was made with your own file “${s.fileName}”. A link cannot carry a file: drop it here to reproduce the run (the Dow Jones series is loaded until then).`,
       );
   } catch (e) {
-    showError(dataError, e instanceof Error ? e.message : String(e));
+    showError(dataError, messageOf(e));
   }
   hook.state = 'idle';
   status.textContent = 'Ready. Press Train.';
