@@ -59,8 +59,8 @@ modes (default: the suite)
                         and seq ${SCALING_SEQ.join(',')} (H=64); runners rnnlab,torch unless --runners
   --compare             four-model compare end to end: 'rnnlab compare --no-report --quiet --epochs E' (worker
                         threads, both cores), the same with --workers 0 (rnnlab-seq, one thread), against
-                        PyTorch training the four models sequentially (torch_compare.py, one thread); wall time
-                        of each process; --epochs default 20 (compare's default)
+                        PyTorch training the same four models x 3 seeds sequentially (torch_compare.py --seeds 3,
+                        one thread); wall time of each process; --epochs default 20 (compare's default)
   --inference           inference of the same trained weights (exported from PyTorch: safetensors for rnnlab,
                         ONNX for ONNX Runtime) in rnnlab, torch, torch2, ort-node (CPU provider, 1 intra-op
                         thread) and ort-web (wasm backend in Node, 1 thread): batch-1 latency per window, all
@@ -407,6 +407,9 @@ function defaultRunners(o) {
   ];
 }
 
+/** Seeds per model in compare mode: `rnnlab compare`'s default, passed to torch_compare.py as --seeds. */
+const COMPARE_SEEDS = 3;
+
 /** Compare mode's runners: the rnnlab CLI (workers, and --workers 0) and torch_compare.py (torch, torch2). */
 function compareRunners(o) {
   const node = process.execPath;
@@ -418,7 +421,7 @@ function compareRunners(o) {
       : { ok: false, note: `${relative(REPO, cli)} not found (build the repo: npm run build at its root)` };
   const torch = torchRunners(o, 'torch_compare.py').map((r) => ({
     ...r,
-    args: [...r.args, '--epochs', String(o.epochs), '--json'],
+    args: [...r.args, '--epochs', String(o.epochs), '--seeds', String(COMPARE_SEEDS), '--json'],
     output: 'json',
   }));
   return [
@@ -620,6 +623,53 @@ function suiteTargets(models, medians, ratios) {
     add(`${m} ms/epoch rnnlab / tfjs-wasm`, ratios[m]?.['tfjs-wasm']?.msPerEpoch, 1 / 15);
   add('lstm batch-1 latency, ms', medians.lstm?.rnnlab?.msLatencyB1, 0.1);
   return t;
+}
+
+/**
+ * Speed round 2's comparison: per model, the fastest rnnlab runner (rnnlab, rnnlab-t2) against the fastest
+ * runner of each PyTorch flavour (any thread count), by median ms/epoch; targets: both ratios <= 0.5.
+ */
+function bestVsBest(available, medians, models) {
+  const bestOf = (model, names) => {
+    let top = null;
+    for (const runner of names) {
+      const value = medians[model]?.[runner]?.msPerEpoch;
+      if (value != null && (!top || value < top.value)) top = { runner, value };
+    }
+    return top;
+  };
+  const rnnlabNames = available.filter((r) => r.name.startsWith('rnnlab')).map((r) => r.name);
+  const flavour = (f) => available.filter((r) => r.flavour === f).map((r) => r.name);
+  const rows = [];
+  const targets = [];
+  if (rnnlabNames.length === 0 || !available.some((r) => r.flavour === 'torch2')) return { rows, targets };
+  for (const model of models) {
+    const row = {
+      model,
+      rnnlab: bestOf(model, rnnlabNames),
+      torch: bestOf(model, flavour('torch')),
+      torch2: bestOf(model, flavour('torch2')),
+    };
+    row.ratioTorch = row.rnnlab && row.torch ? row.rnnlab.value / row.torch.value : null;
+    row.ratioTorch2 = row.rnnlab && row.torch2 ? row.rnnlab.value / row.torch2.value : null;
+    rows.push(row);
+  }
+  for (const [key, label] of [
+    ['ratioTorch2', 'torch 2.6'],
+    ['ratioTorch', 'torch 1.13'],
+  ]) {
+    for (const r of rows) {
+      const value = r[key];
+      if (value != null)
+        targets.push({
+          target: `${r.model} best rnnlab / best ${label}`,
+          value,
+          limit: 0.5,
+          met: value <= 0.5,
+        });
+    }
+  }
+  return { rows, targets };
 }
 
 function table(header, rows) {
@@ -929,6 +979,32 @@ async function suite(o) {
       ),
     );
   }
+  const round2 = bestVsBest(available, medians, o.models);
+  if (round2.rows.length > 0) {
+    out();
+    out('Speed round 2: the best thread count on each side, ms/epoch (rnnlab: rnnlab / rnnlab-t2)');
+    out(
+      table(
+        ['model', 'best rnnlab', 'best torch 1.13', 'best torch 2.6', 'ratio 1.13', 'ratio 2.6'],
+        round2.rows.map((r) => [
+          r.model,
+          r.rnnlab ? `${fmt(r.rnnlab.value)} (${r.rnnlab.runner})` : '-',
+          r.torch ? `${fmt(r.torch.value)} (${r.torch.runner})` : '-',
+          r.torch2 ? `${fmt(r.torch2.value)} (${r.torch2.runner})` : '-',
+          fmtRatio(r.ratioTorch),
+          fmtRatio(r.ratioTorch2),
+        ]),
+      ),
+    );
+    out();
+    out('Targets (speed round 2)');
+    out(
+      table(
+        ['target', 'measured', 'limit', 'met'],
+        round2.targets.map((t) => [t.target, fmtRatio(t.value), fmtRatio(t.limit), t.met ? 'yes' : 'NO']),
+      ),
+    );
+  }
   summarizeProblems(skipped, runs);
 
   const report = {
@@ -950,6 +1026,7 @@ async function suite(o) {
     ratios,
     bestThreads: best,
     targets,
+    round2,
     runs,
   };
   if (o.write) {
@@ -1254,6 +1331,28 @@ function parseCompareOutput(text) {
   return { selfSeconds: wall ? Number(wall[1]) : null, testMae: mae };
 }
 
+/**
+ * The compare targets: >= 3x faster than PyTorch 1.13 sequential (issue 4), >= 4x faster than PyTorch 2.6
+ * sequential (speed round 2); each only when that runner ran.
+ */
+function compareTargets(ratios) {
+  const goals = [
+    { runner: 'torch', limit: 1 / 3, issue: 'issue 4', text: '>= 3x faster than PyTorch 1.13 sequential' },
+    {
+      runner: 'torch2',
+      limit: 1 / 4,
+      issue: 'speed round 2',
+      text: '>= 4x faster than PyTorch 2.6 sequential',
+    },
+  ];
+  return goals
+    .filter((g) => ratios[g.runner])
+    .map((g) => {
+      const value = ratios[g.runner].wallSeconds;
+      return { ...g, value, met: value <= g.limit };
+    });
+}
+
 async function compare(o) {
   const { available, skipped } = probeAll(selectRunners(o));
   const startedAt = new Date().toISOString();
@@ -1324,7 +1423,10 @@ async function compare(o) {
 
   out();
   printRunners(available);
-  out(`Four-model compare, ${o.epochs} epochs each, medians over ${o.reps} repetition(s).`);
+  out(
+    `Four-model compare, ${o.epochs} epochs, ${COMPARE_SEEDS} seeds per model (compare's default; torch_compare.py ` +
+      `--seeds ${COMPARE_SEEDS}), medians over ${o.reps} repetition(s).`,
+  );
   out('wall s = the whole process (start-up, imports, data, training, forecasts); in-process s = rnnlab:');
   out(
     "its own 'wall time' line (after module loading); torch: data + training + forecasts (after import torch).",
@@ -1353,10 +1455,9 @@ async function compare(o) {
           (r.selfSeconds ? `, in-process ${fmtRatio(r.selfSeconds)} (${fmt(1 / r.selfSeconds, 2)}x)` : ''),
       );
     }
-    if (ratios.torch) {
-      const met = ratios.torch.wallSeconds <= 1 / 3;
+    for (const t of compareTargets(ratios)) {
       out(
-        `target (issue 4): >= 3x faster than PyTorch sequential (wall ratio <= 0.333): ${met ? 'met' : 'NOT met'}`,
+        `target (${t.issue}): ${t.text} (wall ratio <= ${fmtRatio(t.limit)}): ${t.met ? 'met' : 'NOT met'}`,
       );
     }
   }
@@ -1369,16 +1470,12 @@ async function compare(o) {
     medians,
     ratioBase: base,
     ratios,
-    targets: ratios.torch
-      ? [
-          {
-            target: 'compare wall s rnnlab / torch',
-            value: ratios.torch.wallSeconds,
-            limit: 1 / 3,
-            met: ratios.torch.wallSeconds <= 1 / 3,
-          },
-        ]
-      : [],
+    targets: compareTargets(ratios).map((t) => ({
+      target: `compare wall s rnnlab / ${t.runner}`,
+      value: t.value,
+      limit: t.limit,
+      met: t.met,
+    })),
     runs,
   };
   if (o.write) {

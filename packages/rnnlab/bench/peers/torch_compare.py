@@ -8,10 +8,12 @@ models one after the other (the way a PyTorch user runs the tutorial):
   every step; chronological split by each window's last target day, fractions 0.7 / 0.15 / 0.15, with the
   T - 1 + h = 16 windows that straddle each boundary dropped ('span' purge): train ids [0, 868), validation
   [884, 1054), test [1070, 1241); z-score fitted on the training days only (days [0, 884), unbiased std);
-- per model (drnn, brnn, lstm, gru; model i seeded with seed + i): Adam(lr 1e-3), E epochs of shuffled batches
+- per model (drnn, brnn, lstm, gru) and per seed (--seeds N: seed, seed + 1, ..., seed + N - 1; compare's default
+  is 3 seeds per model, so 12 runs): Adam(lr 1e-3), E epochs of shuffled batches
   of 16 over the 868 training windows, loss = squared error summed over the batch and the scored positions
   (every step; the BRNN only the last step, as rnnlab does), the validation loss after every epoch (eval mode,
-  no autograd, batches of 256), then one-step forecasts of the 171 test windows, in price units, and their MAE.
+  no autograd, batches of 256), then one-step forecasts of the 171 test windows, in price units; a model's test
+  MAE is that of the mean forecast over its seeds (the seed ensemble compare scores).
 
 rnnlab additionally computes the global gradient norm every step, the naive / drift / linear-AR baselines and
 the metrics table; those are milliseconds. With --json it prints one JSON line on stdout; progress on stderr.
@@ -43,7 +45,8 @@ def parse_args(argv):
     p.add_argument("--layers", type=int, default=2)
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="first seed (default 0, as compare)")
+    p.add_argument("--seeds", type=int, default=3, help="seeds per model (default 3, as compare)")
     p.add_argument("--json", action="store_true", help="print exactly one JSON line on stdout")
     p.add_argument("--threads", type=int, default=1, help="intra-op threads (default 1)")
     p.add_argument("--check", action="store_true", help="print versions as JSON and exit (0 = torch usable)")
@@ -54,6 +57,8 @@ def parse_args(argv):
             p.error(f"unknown model {m!r}: choose from {', '.join(MODELS)}")
     if args.epochs < 1:
         p.error("--epochs must be >= 1")
+    if args.seeds < 1:
+        p.error("--seeds must be >= 1")
     return args
 
 
@@ -106,10 +111,8 @@ def main(argv=None):
         print("the series is too short for the split", file=sys.stderr)
         return 1
 
-    results = []
-    for i, kind in enumerate(args.models):
-        t0 = time.perf_counter()
-        seed = args.seed + i
+    def train_one(kind, seed):
+        """Trains one model on one seed; returns (its test forecast in price units, final train MSE, val MSE)."""
         torch.manual_seed(seed)
         gen = torch.Generator().manual_seed(seed)
         model = tr.build_model(torch, kind, args.hidden, args.layers)
@@ -147,24 +150,33 @@ def main(argv=None):
                     vn += p.numel()
             val_mse.append(vs / vn)
             tr.log(
-                f"[torch compare {kind}] epoch {epoch + 1}/{args.epochs} train {train_mse[-1]:.5f} "
+                f"[torch compare {kind} seed {seed}] epoch {epoch + 1}/{args.epochs} train {train_mse[-1]:.5f} "
                 f"val {val_mse[-1]:.5f}"
             )
-        train_seconds = time.perf_counter() - t0
         model.eval()
         with torch.no_grad():
             out = np.concatenate(
                 [model(X_test[s : s + 256])[:, -1, 0].numpy() for s in range(0, len(X_test), 256)]
             )
-        forecast = out.astype(np.float64) * std + mean
+        params = sum(p.numel() for p in model.parameters())
+        return out.astype(np.float64) * std + mean, train_mse[-1], val_mse[-1], params
+
+    results = []
+    seeds = [args.seed + k for k in range(args.seeds)]
+    for kind in args.models:
+        t0 = time.perf_counter()
+        runs = [train_one(kind, seed) for seed in seeds]
+        train_seconds = time.perf_counter() - t0
+        forecast = np.mean([r[0] for r in runs], axis=0)  # the seed ensemble
         results.append(
             {
                 "model": kind,
-                "params": sum(p.numel() for p in model.parameters()),
+                "params": runs[0][3],
+                "seeds": seeds,
                 "trainSeconds": train_seconds,
                 "seconds": time.perf_counter() - t0,
-                "finalTrainMse": train_mse[-1],
-                "finalValMse": val_mse[-1],
+                "finalTrainMse": statistics.median(r[1] for r in runs),
+                "finalValMse": statistics.median(r[2] for r in runs),
                 "testMae": float(np.abs(forecast - actual).mean()),
             }
         )
@@ -173,6 +185,7 @@ def main(argv=None):
         "runner": "torch",
         "mode": "compare",
         "epochs": args.epochs,
+        "seeds": seeds,
         "models": results,
         "workSeconds": time.perf_counter() - t_work,
         "importSeconds": import_seconds,

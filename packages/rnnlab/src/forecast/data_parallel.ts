@@ -23,6 +23,9 @@
  * `serveReplica`. The driving thread blocks in Atomics.wait, so it must be a Node thread or a Web Worker (not a
  * page's main thread).
  */
+import { WasmStorage } from '../kernels/memory.js';
+import { addF32 } from '../kernels/reduce.js';
+import { gradSquaredNorm } from '../nn/utils/grad_norm.js';
 import { noGrad } from '../tensor/grad_mode.js';
 import { defaultGenerator, manualSeed } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -130,6 +133,8 @@ export class DataParallel {
   /** Thread k has not copied the parameters published last (it does so with its next command). */
   private readonly stale: Uint8Array;
   private closed = false;
+  /** A replica's gradient, copied into this thread's wasm memory to be added (allocated at the first batch). */
+  private incoming: WasmStorage | null = null;
 
   constructor(
     private readonly model: SequenceRegressor,
@@ -225,34 +230,31 @@ export class DataParallel {
 
   /**
    * g ← ((g₀ + g₁) + g₂) + … for every parameter (each + rounded to float32, as the kernels add), and Σ g² of
-   * the result in parameter order — one pass over the gradients instead of two.
+   * the result (`gradSquaredNorm`'s order). Each replica's slot is copied into this thread's wasm memory once and
+   * added there in one SIMD pass per parameter.
    */
   private addGradients(): number {
     const { params, offsets, grads, P, sent, threads } = this;
-    // The threads that computed a slice, after thread 0; the last one's pass also sums the squares.
-    const from: number[] = [];
-    for (let k = 1; k < threads; k++) if (sent[k] !== 0) from.push((k - 1) * P);
-    let sq = 0;
-    for (let j = 0; j < params.length; j++) {
-      const g = params[j].grad?.data;
-      if (g === undefined) throw new Error(`data-parallel training: parameter ${j} got no gradient`);
-      const n = g.length;
-      if (from.length === 0) {
-        for (let i = 0; i < n; i++) sq += g[i] * g[i];
-        continue;
-      }
-      for (let f = 0; f < from.length - 1; f++) {
-        const slot = from[f] + offsets[j];
-        for (let i = 0; i < n; i++) g[i] += grads[slot + i];
-      }
-      const slot = from[from.length - 1] + offsets[j];
-      for (let i = 0; i < n; i++) {
-        const v = Math.fround(g[i] + grads[slot + i]);
-        g[i] = v;
-        sq += v * v;
+    for (let k = 1; k < threads; k++) {
+      if (sent[k] === 0) continue;
+      const from = (k - 1) * P;
+      this.incoming ??= WasmStorage.zeros(P);
+      this.incoming.array().set(grads.subarray(from, from + P));
+      const base = this.incoming.ptr;
+      for (let j = 0; j < params.length; j++) {
+        const g = params[j].grad;
+        if (g === null) throw new Error(`data-parallel training: parameter ${j} got no gradient`);
+        const n = g.numel();
+        if (g.isWasm) {
+          addF32(g.wasmPtr, base + offsets[j] * 4, n);
+        } else {
+          const d = g.data;
+          const src = this.incoming.array();
+          for (let i = 0; i < n; i++) d[i] += src[offsets[j] + i];
+        }
       }
     }
-    return sq;
+    return gradSquaredNorm(params);
   }
 
   /**
@@ -361,6 +363,8 @@ export class DataParallel {
       Atomics.notify(this.ctl, base + CMD);
     }
     for (const h of this.handles) h.release();
+    this.incoming?.dispose();
+    this.incoming = null;
   }
 }
 

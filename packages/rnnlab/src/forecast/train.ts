@@ -8,6 +8,7 @@
  * reads the answer from the following input. Reported losses are means per scored element, in scaled units.
  */
 import { clipGradNorm } from '../nn/utils/clip_grad.js';
+import { gradSquaredNorm } from '../nn/utils/grad_norm.js';
 import { Adam } from '../optim/adam.js';
 import { noGrad } from '../tensor/grad_mode.js';
 import { batchLoss, type TargetPositions, type WindowBatch } from './batch_loss.js';
@@ -222,13 +223,7 @@ export function* fitSteps(
 }
 
 function globalNorm(model: SequenceRegressor): number {
-  let sq = 0;
-  for (const p of model.parameters()) {
-    if (!p.grad) continue;
-    const g = p.grad.data;
-    for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
-  }
-  return Math.sqrt(sq);
+  return Math.sqrt(gradSquaredNorm(model.parameters()));
 }
 
 function snapshot(model: SequenceRegressor): Float32Array[] {

@@ -291,6 +291,12 @@ export interface KernelExports {
     firstStep: boolean,
   ): void;
 
+  // reduce.ts — one pass over n floats.
+  /** Σ x[i]² in f64 (four partial sums, see reduce.ts for the order). */
+  sum_squares(x: Ptr, n: I32): number;
+  /** dst[i] = dst[i] + src[i] (float32 sums). */
+  add_f32(dst: Ptr, src: Ptr, n: I32): void;
+
   // rows.ts
   /** dst (A2,A1,inner) = src (A1,A2,inner): swaps the two leading dims while copying. */
   swap_leading(A1: I32, A2: I32, inner: I32, src: Ptr, dst: Ptr): void;
@@ -332,6 +338,8 @@ export const KERNEL_ARITY: { readonly [K in KernelName]: Parameters<KernelExport
   gru_backward: 23,
   adam_step: 14,
   sgd_step: 10,
+  sum_squares: 2,
+  add_f32: 3,
   swap_leading: 5,
 };
 

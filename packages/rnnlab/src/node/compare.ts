@@ -43,7 +43,12 @@ export function defaultWorkers(jobs: number, threads = 1): number {
   return lanes > 1 && jobs > 1 ? Math.min(lanes, jobs) : 0;
 }
 
-/** Runs jobs on up to `workers` threads (0 = sequentially in this thread), keeping the input order. */
+/**
+ * Runs jobs on up to `workers` threads (0 = sequentially in this thread), keeping the input order. Each worker
+ * gets the data once and then takes the next job as it finishes one (its kernels and JIT stay warm); on a worker
+ * thread, batch events reach `onEvent` thinned to about one per 50 ms per job (every epoch event, and the last
+ * batch of each epoch, always arrive).
+ */
 export async function runJobs(
   d: PreparedData,
   jobs: ModelJob[],
@@ -54,35 +59,67 @@ export async function runJobs(
   const results = new Array<ModelResult>(jobs.length);
   let next = 0;
   const url = new URL('./worker.js', import.meta.url);
+  const pool: Worker[] = [];
   const lane = async (): Promise<void> => {
+    if (next >= jobs.length) return;
+    const w = new Worker(url, { workerData: { data: d, rnnlabKernels: sharedKernels } });
+    pool.push(w);
     while (next < jobs.length) {
       const i = next++;
-      results[i] = await new Promise<ModelResult>((resolve, reject) => {
-        const w = new Worker(url, { workerData: { data: d, job: jobs[i], rnnlabKernels: sharedKernels } });
-        let settled = false;
-        w.on('message', (m: { type: string; event?: JobEvent; result?: ModelResult; message?: string }) => {
-          if (m.type === 'event') onEvent?.(m.event!);
-          else if (m.type === 'result') {
-            settled = true;
-            resolve(m.result!);
-          } else if (m.type === 'error') {
-            settled = true;
-            reject(new Error(`${jobs[i].kind}: ${m.message}`));
-          }
-        });
-        w.on('error', (e) => {
-          settled = true;
-          reject(e);
-        });
-        w.on('exit', (code) => {
-          if (!settled)
-            reject(new Error(`${jobs[i].kind}: worker exited with code ${code} before finishing`));
-        });
-      });
+      results[i] = await runOn(w, i, jobs[i], onEvent);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, lane));
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
   return results;
+}
+
+/** Runs job number `id` on worker `w` and resolves with its result (rejects on its error or exit). */
+function runOn(
+  w: Worker,
+  id: number,
+  job: ModelJob,
+  onEvent: ((e: JobEvent) => void) | undefined,
+): Promise<ModelResult> {
+  return new Promise<ModelResult>((resolve, reject) => {
+    const done = (): void => {
+      w.off('message', onMessage);
+      w.off('error', onError);
+      w.off('exit', onExit);
+    };
+    const onMessage = (m: {
+      type: string;
+      id: number;
+      event?: JobEvent;
+      result?: ModelResult;
+      message?: string;
+    }): void => {
+      if (m.id !== id) return;
+      if (m.type === 'event') onEvent?.(m.event!);
+      else if (m.type === 'result') {
+        done();
+        resolve(m.result!);
+      } else if (m.type === 'error') {
+        done();
+        reject(new Error(`${job.kind}: ${m.message}`));
+      }
+    };
+    const onError = (e: Error): void => {
+      done();
+      reject(e);
+    };
+    const onExit = (code: number): void => {
+      done();
+      reject(new Error(`${job.kind}: worker exited with code ${code} before finishing`));
+    };
+    w.on('message', onMessage);
+    w.on('error', onError);
+    w.on('exit', onExit);
+    w.postMessage({ type: 'job', id, job });
+  });
 }
 
 /** Relative cost of one epoch per model kind (measured on the tutorial workload), to start the longest first. */

@@ -13,5 +13,6 @@ export { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, pack_bt, packed_floats } from
 export { gru_backward, gru_forward, gru_infer, gru_infer_floats, gru_scratch_floats } from './gru';
 export { lstm_backward, lstm_forward, lstm_infer, lstm_infer_floats, lstm_scratch_floats } from './lstm';
 export { adam_step, sgd_step } from './optim';
+export { add_f32, sum_squares } from './reduce';
 export { rnn_backward, rnn_forward, rnn_infer, rnn_infer_floats, rnn_scratch_floats } from './rnn';
 export { swap_leading } from './rows';
