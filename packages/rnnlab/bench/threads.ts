@@ -1,8 +1,12 @@
 /**
- * `node packages/rnnlab/dist/bench/threads.js [tutorial|large|both] [reps] [models] [--wait-idle]`: data-parallel
+ * `node packages/rnnlab/dist/bench/threads.js [tutorial|large|layers|both|all] [reps] [models] [--wait-idle]`: data-parallel
  * training of one model on 1 vs 2 threads, ms per epoch (training and the validation loss, as `fit` times them).
  *   tutorial: the shipped Dow Jones windows (T 16), hidden 64, 2 layers, batch 16 (the tutorial's run);
- *   large:    the same series with T 64, hidden 256, 2 layers, batch 64 (its first 512 training windows).
+ *   large:    the same series with T 64, hidden 256, 2 layers, batch 64 (its first 512 training windows);
+ *   layers:   the engine benchmark's large layers, B 64, T 64, 256 input features, hidden 256, 2 layers: 8 batches of
+ *             synthetic data per epoch, no validation.
+ * GFLOP/s counts the recurrent layers' matrix products as bench/engine.ts does (forward 2·T·G·H·(I + H) per layer,
+ * direction and window; a training window three times that, a validation window once) over the epoch's wall time.
  * Runs alternate between thread counts (1, 2, 2, 1, …) so that load on a shared machine hits both alike; each run
  * trains a fresh model and contributes the median of its epochs after the first `warm` ones (while the JIT and
  * the kernels' optimizing tier warm up; the first also starts the threads, reported apart). Prints medians over
@@ -30,11 +34,38 @@ interface Case {
   /** Epochs left out of the median. */
   warm: number;
   windows?: number;
+  /** Input features of synthetic data (instead of the series' one). */
+  F?: number;
 }
 const CASES: Case[] = [
   { name: 'tutorial', T: 16, H: 64, B: 16, epochs: 10, warm: 3 },
   { name: 'large', T: 64, H: 256, B: 64, epochs: 3, warm: 1, windows: 512 },
+  { name: 'layers', T: 64, H: 256, B: 64, epochs: 3, warm: 1, windows: 512, F: 256 },
 ];
+
+/** Forward FLOPs of one window through the recurrent layers (matrix products only; 2 layers). */
+function windowFlops(kind: ModelKind, c: Case): number {
+  const G = kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
+  const D = kind === 'brnn' ? 2 : 1;
+  const I = c.F ?? 1;
+  return D * (2 * c.T * G * c.H * (I + c.H) + 2 * c.T * G * c.H * (D * c.H + c.H));
+}
+
+/** Synthetic batches for a case with F features: x ~ U(−1, 1) (B, T, F), y ~ U(−1, 1) (B, T), a fixed LCG. */
+function syntheticBatches(c: Case): WindowBatch[] {
+  let s = 12345;
+  const u = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  };
+  const F = c.F ?? 1;
+  return Array.from({ length: (c.windows ?? c.B) / c.B }, () => ({
+    x: Float32Array.from({ length: c.B * c.T * F }, u),
+    xShape: [c.B, c.T, F],
+    y: Float32Array.from({ length: c.B * c.T }, u),
+    yShape: [c.B, c.T],
+  }));
+}
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const which = args[0] ?? 'both';
@@ -46,6 +77,11 @@ const idleOnly = process.argv.includes('--wait-idle');
 const QUIET = 0.1;
 const cores = availableParallelism();
 const series = loadDataset();
+
+/** "tutorial (B16 T16 H64)", "layers (B64 T64 I256 H256)". */
+function caseLabel(c: Case): string {
+  return `${c.name} (B${c.B} T${c.T}${c.F ? ` I${c.F}` : ''} H${c.H})`;
+}
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -89,15 +125,29 @@ interface Run {
   first: number;
   /** Largest share of the cores other programs used in an epoch after the warm ones. */
   others: number;
+  /** GFLOP/s of the median epoch (see the file comment). */
+  gflops: number;
 }
 
 function run(c: Case, kind: ModelKind, threads: number): Run {
-  const d = prepareData(series, { seqLen: c.T });
-  const ids = c.windows ? d.split.train.windows.slice(0, c.windows) : d.split.train.windows;
   manualSeed(0);
-  const model = new SequenceRegressor({ kind, hiddenSize: c.H, numLayers: 2 });
-  const loader = new DataLoader(d.windows, { batchSize: c.B, shuffle: true, indices: ids });
-  const val: WindowBatch[] = [...new DataLoader(d.windows, { batchSize: 256, indices: d.split.val.windows })];
+  const model = new SequenceRegressor({ kind, hiddenSize: c.H, numLayers: 2, inputSize: c.F ?? 1 });
+  let loader: Iterable<WindowBatch>;
+  let val: WindowBatch[];
+  let windows: number;
+  if (c.F) {
+    loader = syntheticBatches(c);
+    val = [];
+    windows = c.windows ?? c.B;
+  } else {
+    const d = prepareData(series, { seqLen: c.T });
+    const ids = c.windows ? d.split.train.windows.slice(0, c.windows) : d.split.train.windows;
+    loader = new DataLoader(d.windows, { batchSize: c.B, shuffle: true, indices: ids });
+    val = [...new DataLoader(d.windows, { batchSize: 256, indices: d.split.val.windows })];
+    windows = ids.length + d.split.val.windows.length / 3;
+  }
+  // Training windows count three forwards (forward + backward), validation windows one.
+  const flops = windowFlops(kind, c) * 3 * windows;
   // Per epoch: the share of the cores that other programs used meanwhile (the machine's busy time minus ours).
   const others: number[] = [];
   let mark = [machineBusySeconds(), ownSeconds(), performance.now()];
@@ -116,11 +166,8 @@ function run(c: Case, kind: ModelKind, threads: number): Run {
   });
   const ms = r.history.map((h) => h.seconds * 1000);
   const quiet = ms.filter((_, e) => e >= c.warm && !(others[e] >= QUIET));
-  return {
-    ms: quiet.length >= 2 || !idleOnly ? median(quiet) : Number.NaN,
-    first: ms[0],
-    others: Math.max(...others.slice(c.warm)),
-  };
+  const m = quiet.length >= 2 || !idleOnly ? median(quiet) : Number.NaN;
+  return { ms: m, first: ms[0], others: Math.max(...others.slice(c.warm)), gflops: flops / m / 1e6 };
 }
 
 process.stdout.write(
@@ -128,12 +175,29 @@ process.stdout.write(
     'medians of ms per epoch (after the warm-up epochs)\n\n',
 );
 const table: string[][] = [
-  ['case', 'model', '1 thread', '2 threads', 'speed-up', 'epoch 1 (1 / 2 threads)', 'pairs (disturbed)'],
+  [
+    'case',
+    'model',
+    '1 thread',
+    '2 threads',
+    'speed-up',
+    'GFLOP/s (1 / 2 threads)',
+    'epoch 1 (1 / 2 threads)',
+    'pairs (disturbed)',
+  ],
 ];
-for (const c of CASES.filter((c) => which === 'both' || which === c.name)) {
+const chosen = CASES.filter(
+  (c) => which === 'all' || which === c.name || (which === 'both' && c.name !== 'layers'),
+);
+if (chosen.length === 0) {
+  process.stderr.write(`threads.js: unknown case ${which}; give tutorial, large, layers, both (tutorial and large) or all\n`);
+  process.exit(2);
+}
+for (const c of chosen) {
   for (const kind of kinds) {
     const t: Record<number, number[]> = { 1: [], 2: [] };
     const first: Record<number, number[]> = { 1: [], 2: [] };
+    const gflops: Record<number, number[]> = { 1: [], 2: [] };
     let disturbed = 0;
     for (let i = 0; t[1].length < reps && i < 4 * reps; i++) {
       waitIdle(QUIET / 2);
@@ -150,19 +214,21 @@ for (const c of CASES.filter((c) => which === 'both' || which === c.name)) {
       for (const p of pair) {
         t[p.threads].push(p.r.ms);
         first[p.threads].push(p.r.first);
+        gflops[p.threads].push(p.r.gflops);
       }
     }
     if (t[1].length === 0) {
-      table.push([`${c.name} (B${c.B} T${c.T} H${c.H})`, kind, '-', '-', 'never quiet', '-']);
+      table.push([caseLabel(c), kind, '-', '-', 'never quiet', '-', '-', '-']);
       continue;
     }
     const [a, b] = [median(t[1]), median(t[2])];
     table.push([
-      `${c.name} (B${c.B} T${c.T} H${c.H})`,
+      caseLabel(c),
       kind,
       a.toFixed(1),
       b.toFixed(1),
       `${(a / b).toFixed(2)}x`,
+      `${median(gflops[1]).toFixed(1)} / ${median(gflops[2]).toFixed(1)}`,
       `${median(first[1]).toFixed(0)} / ${median(first[2]).toFixed(0)}`,
       `${t[1].length} (${disturbed})`,
     ]);

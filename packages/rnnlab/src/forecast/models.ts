@@ -8,11 +8,17 @@
  */
 import { blockBytes, formatBytes, WASM_MEMORY_LIMIT_BYTES } from '../kernels/memory.js';
 import { GRU, Linear, LSTM, Module, RNN } from '../nn/index.js';
+import { tensor } from '../tensor/creation.js';
+import { isGradEnabled } from '../tensor/grad_mode.js';
 import { numel } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { printable } from '../util/printable.js';
 
 export const MODEL_KINDS = ['drnn', 'brnn', 'lstm', 'gru'] as const;
+
+/** Rows per chunk of a forward without autograd (SequenceRegressor.forward): 64 rows of a tutorial model's
+ * activations (T 16, hidden 64) are 256 KiB per layer. */
+export const INFER_CHUNK_ROWS = 64;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export const MODEL_LABELS: Record<ModelKind, string> = {
@@ -178,8 +184,28 @@ export class SequenceRegressor extends Module {
     return this.config.kind === 'brnn';
   }
 
-  /** x (B, T, F) → predictions at every step (B, T, out); zero initial state. */
+  /**
+   * x (B, T, F) → predictions at every step (B, T, out); zero initial state. Without autograd (`noGrad`) a batch
+   * of more than INFER_CHUNK_ROWS rows runs in chunks of that many rows, so the activations of a chunk stay in
+   * cache and no buffer grows with B: one batch of any size costs per row what batches of 16 do. Every row gets
+   * the same bits in any batch (the kernels' guarantee), so chunking changes no result.
+   */
   forward(x: Tensor): Tensor {
+    const B = x.shape[0];
+    if (isGradEnabled() || x.ndim !== 3 || B <= INFER_CHUNK_ROWS) return this.forwardRows(x);
+    const [, T, F] = x.shape;
+    const O = this.config.outputSize;
+    const xs = x.data;
+    const out = new Float32Array(B * T * O);
+    for (let b0 = 0; b0 < B; b0 += INFER_CHUNK_ROWS) {
+      const n = Math.min(INFER_CHUNK_ROWS, B - b0);
+      const y = this.forwardRows(tensor(xs.subarray(b0 * T * F, (b0 + n) * T * F), [n, T, F]));
+      out.set(y.data, b0 * T * O);
+    }
+    return tensor(out, [B, T, O]);
+  }
+
+  private forwardRows(x: Tensor): Tensor {
     const out = this.rnn instanceof LSTM ? this.rnn.forward(x)[0] : this.rnn.forward(x)[0];
     return this.linear.forward(out);
   }
