@@ -190,7 +190,9 @@ const chosen = CASES.filter(
   (c) => which === 'all' || which === c.name || (which === 'both' && c.name !== 'layers'),
 );
 if (chosen.length === 0) {
-  process.stderr.write(`threads.js: unknown case ${which}; give tutorial, large, layers, both (tutorial and large) or all\n`);
+  process.stderr.write(
+    `threads.js: unknown case ${which}; give tutorial, large, layers, both (tutorial and large) or all\n`,
+  );
   process.exit(2);
 }
 for (const c of chosen) {
