@@ -36,6 +36,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the repo for the torch_runne
 import torch_runner as tr  # noqa: E402  (same folder: threads env, data, models, versions)
 
 EXIT_USAGE = 2
+# Untimed passes of each shape before timing (as infer_common.mjs).
+WARM_PASSES = 3
 
 
 def parse_args(argv):
@@ -263,19 +265,20 @@ def time_model(args):
         return (time.perf_counter_ns() - t0) / 1e6
 
     with torch.inference_mode():
-        # Warm-up: one batch of all, one pass in batches of 16, 20 single windows.
-        run(X_np)
-        for i in range(0, n, B):
-            run(X_np[i : i + B])
+        # Warm-up (infer_common.mjs's protocol): WARM_PASSES passes of one batch of all and of batches of 16,
+        # 20 single windows; then one-batch and batches-of-16 passes alternate.
+        for _ in range(WARM_PASSES):
+            run(X_np)
+            for i in range(0, n, B):
+                run(X_np[i : i + B])
         for _ in range(20):
             run(X_np[:1])
         all_ms = []
+        b16_ms = []
         for _ in range(args.reps):
             t0 = time.perf_counter_ns()
             out_all = run(X_np)
             all_ms.append(ms(t0))
-        b16_ms = []
-        for _ in range(args.reps):
             parts = []
             t0 = time.perf_counter_ns()
             for i in range(0, n, B):
