@@ -55,8 +55,8 @@ export function trainCommand(): Command {
         'gradients are summed in a fixed order and one Adam step is taken. A run is reproducible bit for bit for a\n' +
         'given --threads; another thread count changes the last bits of the numbers. With --dropout, every thread\n' +
         "draws its slice's masks from a per-batch seed, so the masks too depend on --threads. Threads pay off with\n" +
-        'arithmetic per batch: ~1.9x on 2 cores at --hidden 256 --batch-size 64 --seq-len 64, 1.3-1.4x for the\n' +
-        "tutorial's LSTM and GRU, nothing for its small drnn/brnn (give them --threads 1).\n\n" +
+        'arithmetic per batch: 1.6-2.1x on 2 cores at --hidden 256 --batch-size 64 --seq-len 64, 1.2-1.5x for the\n' +
+        "tutorial's LSTM and GRU; its small drnn/brnn run 10-20% slower on 2 threads (give them --threads 1).\n\n" +
         'Example:\n  rnnlab train --model gru --epochs 30 --patience 5 --save gru.safetensors',
     )
     .action(async (f: TrainCmdFlags) => {
