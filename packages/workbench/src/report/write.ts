@@ -14,8 +14,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { printable } from 'rnnlab';
 import { AtomicWriteError, replaceDirectory, resolveFolderTarget, writeFileAtomic } from 'rnnlab/node';
-import { renderHtml } from './html.js';
-import { renderCharts } from './svg.js';
 import type { ReportData } from './types.js';
 
 export { writeFileAtomic };
@@ -68,6 +66,9 @@ export async function writeReport(
     extraFiles.map((f) => f.name),
   );
 
+  // The renderers pull in Vega and Vega-Lite (~0.4 s to load): loaded here, so that commands and runs that write
+  // no report (--no-report, predict, train, --help) do not pay for them.
+  const [{ renderHtml }, { renderCharts }] = await Promise.all([import('./html.js'), import('./svg.js')]);
   const svgs: string[] = [];
   const pngs: string[] = [];
   const warnings: string[] = [];
