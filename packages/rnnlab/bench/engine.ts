@@ -15,9 +15,9 @@ import { type ModelKind, SequenceRegressor } from '../src/forecast/models.js';
 import { manualSeed, nn, noGrad, optim, randn, tensor } from '../src/index.js';
 import { kernelBuild } from '../src/kernels/wasm.js';
 import { setRecurrentBackend } from '../src/nn/functional/recurrent.js';
+import { GATES, windowForwardFlops } from './flops.js';
 
 type Kind = 'rnn' | 'lstm' | 'gru';
-const GATES: Record<Kind, number> = { rnn: 1, lstm: 4, gru: 3 };
 
 interface Size {
   name: string;
@@ -51,9 +51,8 @@ function time(fn: () => void, reps: number, warm = 3, budgetMs = 4000): number {
 }
 
 function flops(kind: Kind, s: Size): number {
-  let f = 0;
-  for (let l = 0; l < s.L; l++) f += 2 * s.T * s.B * GATES[kind] * s.H * ((l === 0 ? s.I : s.H) + s.H);
-  return 3 * f; // forward + backward (≈ 2× forward)
+  // forward + backward (≈ 2× forward)
+  return 3 * s.B * windowForwardFlops({ G: GATES[kind], D: 1, T: s.T, I: s.I, H: s.H, layers: s.L });
 }
 
 function layerStep(kind: Kind, s: Size): () => void {
@@ -87,10 +86,7 @@ const WINDOWS = 1241;
 
 /** Forward FLOPs of one window (T 16, input 1, hidden 64, 2 layers) of a tutorial model: its recurrent layers. */
 function windowFlops(kind: ModelKind): number {
-  const G = kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
-  const D = kind === 'brnn' ? 2 : 1;
-  const [T, H] = [16, 64];
-  return D * (2 * T * G * H * (1 + H) + 2 * T * G * H * (D * H + H));
+  return windowForwardFlops({ G: GATES[kind], D: kind === 'brnn' ? 2 : 1, T: 16, I: 1, H: 64, layers: 2 });
 }
 
 /** One pass of a tutorial model over WINDOWS windows (16 steps, 1 feature) in batches of `batch`, forward only. */

@@ -24,6 +24,7 @@ import { kernelBuild } from '../src/kernels/wasm.js';
 import { loadDataset } from '../src/node/dataset.js';
 import { nodeReplicaThreads } from '../src/node/replicas.js';
 import { manualSeed } from '../src/tensor/random.js';
+import { GATES, windowForwardFlops } from './flops.js';
 
 interface Case {
   name: string;
@@ -45,10 +46,14 @@ const CASES: Case[] = [
 
 /** Forward FLOPs of one window through the recurrent layers (matrix products only; 2 layers). */
 function windowFlops(kind: ModelKind, c: Case): number {
-  const G = kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
-  const D = kind === 'brnn' ? 2 : 1;
-  const I = c.F ?? 1;
-  return D * (2 * c.T * G * c.H * (I + c.H) + 2 * c.T * G * c.H * (D * c.H + c.H));
+  return windowForwardFlops({
+    G: GATES[kind],
+    D: kind === 'brnn' ? 2 : 1,
+    T: c.T,
+    I: c.F ?? 1,
+    H: c.H,
+    layers: 2,
+  });
 }
 
 /** Synthetic batches for a case with F features: x ~ U(−1, 1) (B, T, F), y ~ U(−1, 1) (B, T), a fixed LCG. */

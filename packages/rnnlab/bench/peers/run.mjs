@@ -357,6 +357,13 @@ function torchRunners(o, script, extra = {}) {
 function defaultRunners(o) {
   const node = process.execPath;
   const rnnlabScript = join(REPO, 'dist', 'bench', 'rnnlab_runner.js');
+  const rnnlabProbe = () =>
+    existsSync(rnnlabScript)
+      ? checkProbe(node, [rnnlabScript], '(build the repo: npm run build at its root)')()
+      : {
+          ok: false,
+          note: `${relative(REPO, rnnlabScript)} not found (build the repo: npm run build at its root)`,
+        };
   return [
     {
       name: 'rnnlab',
@@ -366,13 +373,7 @@ function defaultRunners(o) {
       epochs: o.epochs,
       steps: true,
       threads: 1,
-      probe: () =>
-        existsSync(rnnlabScript)
-          ? checkProbe(node, [rnnlabScript], '(build the repo: npm run build at its root)')()
-          : {
-              ok: false,
-              note: `${relative(REPO, rnnlabScript)} not found (build the repo: npm run build at its root)`,
-            },
+      probe: rnnlabProbe,
     },
     {
       // One model on both cores: data-parallel training (--threads 2, the library's fit loop).
@@ -382,13 +383,7 @@ function defaultRunners(o) {
       epochs: o.epochs,
       steps: false,
       threads: 2,
-      probe: () =>
-        existsSync(rnnlabScript)
-          ? checkProbe(node, [rnnlabScript], '(build the repo: npm run build at its root)')()
-          : {
-              ok: false,
-              note: `${relative(REPO, rnnlabScript)} not found (build the repo: npm run build at its root)`,
-            },
+      probe: rnnlabProbe,
     },
     ...torchRunners(o, 'torch_runner.py', { epochs: o.epochs, steps: true }),
     ...['wasm', 'cpu'].map((backend) => ({

@@ -18,7 +18,7 @@ export const MODEL_KINDS = ['drnn', 'brnn', 'lstm', 'gru'] as const;
 
 /** Rows per chunk of a forward without autograd (SequenceRegressor.forward): 64 rows of a tutorial model's
  * activations (T 16, hidden 64) are 256 KiB per layer. */
-export const INFER_CHUNK_ROWS = 64;
+export const NO_GRAD_CHUNK_ROWS = 64;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export const MODEL_LABELS: Record<ModelKind, string> = {
@@ -186,19 +186,19 @@ export class SequenceRegressor extends Module {
 
   /**
    * x (B, T, F) → predictions at every step (B, T, out); zero initial state. Without autograd (`noGrad`) a batch
-   * of more than INFER_CHUNK_ROWS rows runs in chunks of that many rows, so the activations of a chunk stay in
+   * of more than NO_GRAD_CHUNK_ROWS rows runs in chunks of that many rows, so the activations of a chunk stay in
    * cache and no buffer grows with B: one batch of any size costs per row what batches of 16 do. Every row gets
    * the same bits in any batch (the kernels' guarantee), so chunking changes no result.
    */
   forward(x: Tensor): Tensor {
     const B = x.shape[0];
-    if (isGradEnabled() || x.ndim !== 3 || B <= INFER_CHUNK_ROWS) return this.forwardRows(x);
+    if (isGradEnabled() || x.ndim !== 3 || B <= NO_GRAD_CHUNK_ROWS) return this.forwardRows(x);
     const [, T, F] = x.shape;
     const O = this.config.outputSize;
     const xs = x.data;
     const out = new Float32Array(B * T * O);
-    for (let b0 = 0; b0 < B; b0 += INFER_CHUNK_ROWS) {
-      const n = Math.min(INFER_CHUNK_ROWS, B - b0);
+    for (let b0 = 0; b0 < B; b0 += NO_GRAD_CHUNK_ROWS) {
+      const n = Math.min(NO_GRAD_CHUNK_ROWS, B - b0);
       const y = this.forwardRows(tensor(xs.subarray(b0 * T * F, (b0 + n) * T * F), [n, T, F]));
       out.set(y.data, b0 * T * O);
     }

@@ -9,7 +9,7 @@ import type { PreparedData } from '../forecast/prepare.js';
 import { nodeReplicaThreads } from './replicas.js';
 
 /** Fewest milliseconds between two batch events posted (progress bars redraw about this often anyway). */
-export const BATCH_EVENT_MS = 50;
+const BATCH_EVENT_MS = 50;
 
 const port = parentPort;
 if (port === null) throw new Error('node/worker.js must run as a worker thread');

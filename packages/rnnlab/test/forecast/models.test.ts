@@ -1,16 +1,16 @@
 /**
- * SequenceRegressor.forward without autograd runs a large batch in chunks of INFER_CHUNK_ROWS rows: the result is
+ * SequenceRegressor.forward without autograd runs a large batch in chunks of NO_GRAD_CHUNK_ROWS rows: the result is
  * the unchunked forward's, bit for bit, for every model kind and for batches that end in a partial chunk.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { INFER_CHUNK_ROWS, MODEL_KINDS, SequenceRegressor } from '../../src/forecast/models.js';
+import { MODEL_KINDS, NO_GRAD_CHUNK_ROWS, SequenceRegressor } from '../../src/forecast/models.js';
 import { tensor } from '../../src/tensor/creation.js';
 import { noGrad } from '../../src/tensor/grad_mode.js';
 import { manualSeed } from '../../src/tensor/random.js';
 
 test('a forward without autograd over 2.5 chunks gives the bits of the whole-batch forward with autograd', () => {
-  const B = 2 * INFER_CHUNK_ROWS + INFER_CHUNK_ROWS / 2;
+  const B = 2 * NO_GRAD_CHUNK_ROWS + NO_GRAD_CHUNK_ROWS / 2;
   const [T, F] = [6, 2];
   const x = Float32Array.from({ length: B * T * F }, (_, i) => Math.sin(i * 0.37) * 2);
   for (const kind of MODEL_KINDS) {
